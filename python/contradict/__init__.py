@@ -1,0 +1,30 @@
+"""Find where a speaker contradicts themselves.
+
+>>> from contradict import find_contradictions
+>>> results = find_contradictions("examples/statements.jsonl")  # doctest: +SKIP
+>>> results[0].earlier.text, results[0].later.text  # doctest: +SKIP
+
+Heavy libraries (torch, sentence-transformers, faiss) load inside the calls
+that need them, so importing the package is instant.
+"""
+
+from .corpus import QUOTEBANK_COLUMNS, Corpus, CorpusError, Skipped, Statement, load_corpus
+from .pipeline import Options, find_contradictions, find_contradictions_from_embeddings
+from .results import Contradiction, Results, Stats
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "QUOTEBANK_COLUMNS",
+    "Contradiction",
+    "Corpus",
+    "CorpusError",
+    "Options",
+    "Results",
+    "Skipped",
+    "Statement",
+    "Stats",
+    "find_contradictions",
+    "find_contradictions_from_embeddings",
+    "load_corpus",
+]

@@ -1,0 +1,286 @@
+"""Loading and validating a corpus of statements.
+
+Every input row is either turned into a :class:`Statement` or reported as a
+:class:`Skipped` record naming its source, row and field, so that
+``used + skipped == read`` always holds.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Union
+
+from .speakers import AliasSpec, SpeakerTable
+
+OnError = Literal["raise", "skip"]
+Kind = Literal["claim", "action"]
+KINDS = ("claim", "action")
+REQUIRED = ("id", "speaker", "text", "date")
+OPTIONAL = ("kind", "source", "lang")
+
+#: Column mapping for Quotebank files (our field -> their column).
+QUOTEBANK_COLUMNS = {"id": "quoteID", "text": "quotation", "speaker": "speaker", "date": "date", "source": "urls"}
+
+_DATE = re.compile(
+    r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?"
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
+)
+
+
+class CorpusError(ValueError):
+    """A corpus row that cannot be used; names the source, row and field."""
+
+    def __init__(self, source: str, row: int, field: str, reason: str) -> None:
+        self.source, self.row, self.field, self.reason = source, row, field, reason
+        super().__init__(f"{source}, row {row}, field '{field}': {reason}")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One dated, attributed statement (a claim, or an action reported)."""
+
+    id: str
+    speaker: str
+    text: str
+    date: str
+    kind: Kind = "claim"
+    source: str | None = None
+    lang: str | None = None
+    row: int = 0
+    day: int = field(default=0, compare=False)
+    """Days since 1970-01-01 of the first day the date covers (for ordering)."""
+    precision: Literal["day", "month", "year"] = field(default="day", compare=False)
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["extra"] = dict(self.extra)
+        return out
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A row left out of the run, and why."""
+
+    source: str
+    row: int
+    field: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Corpus:
+    """Validated statements plus every row that was skipped."""
+
+    statements: list[Statement]
+    skipped: list[Skipped]
+    rows_read: int
+    speaker_keys: list[str]
+    """Grouping key of each statement's speaker (aliases resolved)."""
+
+    def __len__(self) -> int:
+        return len(self.statements)
+
+
+CorpusInput = Union[str, Path, Sequence[Mapping[str, Any]], "Any"]
+
+
+def parse_date(value: str) -> tuple[int, Literal["day", "month", "year"]]:
+    """Parse an ISO 8601 date at day, month or year precision.
+
+    >>> parse_date("2024-10")
+    (19997, 'month')
+    """
+    match = _DATE.match(value.strip())
+    if not match:
+        raise ValueError(f"cannot parse {value!r} as an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    year, month, day = int(match["y"]), match["m"], match["d"]
+    precision: Literal["day", "month", "year"] = "day" if day else "month" if month else "year"
+    try:
+        start = dt.date(year, int(month or 1), int(day or 1))
+    except ValueError as exc:
+        raise ValueError(f"cannot parse {value!r} as a date: {exc}") from None
+    return (start - dt.date(1970, 1, 1)).days, precision
+
+
+def load_corpus(
+    corpus: CorpusInput,
+    *,
+    columns: Mapping[str, str] | None = None,
+    aliases: AliasSpec = None,
+    on_error: OnError = "raise",
+) -> Corpus:
+    """Read and validate statements from a file, a DataFrame or a list of dicts.
+
+    Args:
+        corpus: path to JSONL, CSV, TSV or Parquet; a pandas DataFrame; or a
+            sequence of mappings.
+        columns: our field name -> the input's column name, for inputs named
+            differently (see :data:`QUOTEBANK_COLUMNS`).
+        aliases: speaker alias table (see :class:`SpeakerTable`).
+        on_error: ``"raise"`` stops at the first bad row with a
+            :class:`CorpusError`; ``"skip"`` records it and goes on.
+    """
+    if on_error not in ("raise", "skip"):
+        raise ValueError(f"on_error must be 'raise' or 'skip', not {on_error!r}")
+    source, rows = _read_rows(corpus)
+    mapping = {name: name for name in REQUIRED + OPTIONAL}
+    mapping.update(columns or {})
+    speakers = SpeakerTable(aliases)
+    statements: list[Statement] = []
+    keys: list[str] = []
+    skipped: list[Skipped] = []
+    seen_ids: dict[str, int] = {}
+    read = 0
+    for row_no, raw in rows:
+        read += 1
+        try:
+            stmt = _validate(source, row_no, raw, mapping, seen_ids, speakers)
+        except CorpusError as err:
+            if on_error == "raise":
+                raise
+            skipped.append(Skipped(err.source, err.row, err.field, err.reason))
+            continue
+        seen_ids[stmt.id] = row_no
+        statements.append(stmt)
+        keys.append(speakers.key(stmt.speaker))
+    return Corpus(statements, skipped, read, keys)
+
+
+def _validate(
+    source: str,
+    row: int,
+    raw: Mapping[str, Any] | CorpusError,
+    mapping: Mapping[str, str],
+    seen_ids: Mapping[str, int],
+    speakers: SpeakerTable,
+) -> Statement:
+    if isinstance(raw, CorpusError):
+        raise raw
+    values: dict[str, str | None] = {}
+    for name in REQUIRED + OPTIONAL:
+        value = _field_text(raw.get(mapping[name]))
+        if value is not None and any("\udc80" <= ch <= "\udcff" for ch in value):
+            raise CorpusError(source, row, mapping[name], "contains bytes that are not valid UTF-8")
+        values[name] = value
+    for name in REQUIRED:
+        if not values[name]:
+            what = "missing" if mapping[name] not in raw else "empty"
+            raise CorpusError(source, row, mapping[name], f"required field is {what}")
+    ident = str(values["id"])
+    if ident in seen_ids:
+        raise CorpusError(source, row, mapping["id"], f"duplicate id {ident!r} (first seen at row {seen_ids[ident]})")
+    try:
+        day, precision = parse_date(str(values["date"]))
+    except ValueError as exc:
+        raise CorpusError(source, row, mapping["date"], str(exc)) from None
+    kind = (values["kind"] or "claim").lower()
+    if kind not in KINDS:
+        raise CorpusError(source, row, mapping["kind"], f"kind must be 'claim' or 'action', not {values['kind']!r}")
+    known = set(mapping.values())
+    extra = {k: v for k, v in raw.items() if k not in known}
+    return Statement(
+        id=ident,
+        speaker=speakers.canonical(str(values["speaker"])),
+        text=" ".join(str(values["text"]).split()),
+        date=str(values["date"]).strip(),
+        kind=kind,  # type: ignore[arg-type]
+        source=values["source"] or None,
+        lang=values["lang"] or None,
+        row=row,
+        day=day,
+        precision=precision,
+        extra=extra,
+    )
+
+
+def _field_text(value: Any) -> str | None:
+    """Cell value as stripped text; lists (Quotebank ``urls``) give their first item."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value != value:  # NaN from pandas
+        return None
+    if isinstance(value, (list, tuple)) or type(value).__name__ == "ndarray":
+        return _field_text(value[0]) if len(value) else None
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", errors="surrogateescape")
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if hasattr(value, "isoformat"):  # pandas Timestamp
+        return str(value.isoformat())
+    return str(value).strip()
+
+
+Row = tuple[int, "Mapping[str, Any] | CorpusError"]
+
+
+def _read_rows(corpus: CorpusInput) -> tuple[str, Iterator[Row]]:
+    if isinstance(corpus, (str, Path)):
+        path = Path(corpus)
+        if not path.exists():
+            raise FileNotFoundError(f"{path}: corpus file not found")
+        suffix = path.suffix.lower()
+        if suffix in (".jsonl", ".ndjson", ".json"):
+            return str(path), _jsonl_rows(path)
+        if suffix in (".csv", ".tsv"):
+            return str(path), _csv_rows(path, "\t" if suffix == ".tsv" else ",")
+        if suffix == ".parquet":
+            return str(path), _records(_parquet_records(path))
+        raise ValueError(f"{path}: unsupported corpus format {suffix!r} (use .jsonl, .csv, .tsv or .parquet)")
+    if hasattr(corpus, "to_dict") and hasattr(corpus, "columns"):
+        return "<DataFrame>", _records(corpus.to_dict(orient="records"))
+    if isinstance(corpus, Iterable):
+        return "<records>", _records(corpus)
+    raise TypeError(f"unsupported corpus type {type(corpus).__name__}")
+
+
+def _records(records: Iterable[Any]) -> Iterator[Row]:
+    for row_no, record in enumerate(records, start=1):
+        if not isinstance(record, Mapping):
+            yield row_no, CorpusError("<records>", row_no, "<row>", f"expected a mapping, got {type(record).__name__}")
+        else:
+            yield row_no, record
+
+
+def _parquet_records(path: Path) -> Iterator[dict[str, Any]]:
+    import pyarrow.parquet as pq
+
+    for batch in pq.ParquetFile(path).iter_batches():
+        yield from batch.to_pylist()
+
+
+def _jsonl_rows(path: Path) -> Iterator[Row]:
+    with path.open("rb") as handle:
+        for line_no, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            text = line.decode("utf-8", errors="surrogateescape")
+            try:
+                record = json.loads(text)
+            except json.JSONDecodeError as exc:
+                yield line_no, CorpusError(str(path), line_no, "<row>", f"invalid JSON: {exc.msg}")
+                continue
+            if not isinstance(record, dict):
+                yield line_no, CorpusError(str(path), line_no, "<row>", "expected a JSON object")
+                continue
+            yield line_no, record
+
+
+def _csv_rows(path: Path, delimiter: str) -> Iterator[Row]:
+    with path.open(encoding="utf-8", errors="surrogateescape", newline="") as handle:
+        reader = csv.DictReader(handle, delimiter=delimiter)
+        for record in reader:
+            line_no = reader.line_num
+            if None in record:
+                yield line_no, CorpusError(str(path), line_no, "<row>", "more cells than header columns")
+                continue
+            yield line_no, {k: v for k, v in record.items() if v is not None}
