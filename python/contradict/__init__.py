@@ -10,6 +10,7 @@ that need them, so importing the package is instant.
 
 from .corpus import QUOTEBANK_COLUMNS, Corpus, CorpusError, Skipped, Statement, load_corpus
 from .pipeline import Options, find_contradictions, find_contradictions_from_embeddings
+from .report import Report
 from .results import Contradiction, Results, Stats
 
 __version__ = "0.1.0"
@@ -20,6 +21,7 @@ __all__ = [
     "Corpus",
     "CorpusError",
     "Options",
+    "Report",
     "Results",
     "Skipped",
     "Statement",

@@ -1,0 +1,131 @@
+"""Per-speaker timeline as inline SVG: statements over time, contradicting pairs arced.
+
+Built here rather than with a plotting library so the report stays one small
+self-contained file with no external assets. Every piece of corpus text goes
+through :func:`markupsafe.escape`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from ..corpus import Statement
+from ..results import Contradiction
+from . import view
+
+WIDTH = 880
+HEIGHT = 118
+AXIS_Y = 92
+LEFT, RIGHT = 24, 24
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A finding to draw: its rank (for the link) and its two statements."""
+
+    rank: int
+    item: Contradiction
+
+
+def score_colour(score: float) -> str:
+    """Low scores amber, high scores deep red: darker means stronger."""
+    score = min(max(score, 0.0), 1.0)
+    hue = 38 - 38 * score
+    light = 55 - 20 * score
+    return f"hsl({hue:.0f},85%,{light:.0f}%)"
+
+
+def _year_ticks(lo: int, hi: int) -> list[tuple[int, str]]:
+    first = (dt.date(1970, 1, 1) + dt.timedelta(days=lo)).year
+    last = (dt.date(1970, 1, 1) + dt.timedelta(days=hi)).year
+    step = max(1, (last - first + 1) // 10 + (1 if (last - first + 1) % 10 else 0))
+    ticks = []
+    for year in range(first, last + 2, step):
+        day = (dt.date(year, 1, 1) - dt.date(1970, 1, 1)).days
+        if lo <= day <= hi:
+            ticks.append((day, str(year)))
+    if not ticks:  # range inside one year: label months instead
+        start = dt.date(1970, 1, 1) + dt.timedelta(days=lo)
+        month = dt.date(start.year, start.month, 1)
+        while (month - dt.date(1970, 1, 1)).days <= hi:
+            day = (month - dt.date(1970, 1, 1)).days
+            if day >= lo:
+                ticks.append((day, f"{view._MONTHS[month.month - 1][:3]} {month.year}"))
+            month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return ticks
+
+
+def render(speaker: str, statements: Sequence[Statement], pairs: Sequence[Pair]) -> Markup:
+    """The SVG for one speaker: a dot per statement, an arc per finding.
+
+    Claims are circles and actions diamonds; statements that belong to a
+    finding are dark, others pale. Each arc links to its finding in the page
+    and carries a tooltip with both dates and the score.
+    """
+    stmts = list(statements) or [s for p in pairs for s in (p.item.earlier, p.item.later)]
+    days = [s.day for s in stmts] or [0]
+    lo, hi = min(days), max(days)
+    if hi == lo:
+        lo, hi = lo - 30, hi + 30
+    pad = max(1, (hi - lo) // 40)
+    lo, hi = lo - pad, hi + pad
+    span = WIDTH - LEFT - RIGHT
+
+    def x(day: int) -> float:
+        return LEFT + span * (day - lo) / (hi - lo)
+
+    involved = {s.id for p in pairs for s in (p.item.earlier, p.item.later)}
+    radius = 5.0 if len(stmts) <= 150 else 3.0
+    title = f"Timeline of {speaker}: {len(stmts)} statements, {len(pairs)} contradicting pairs"
+    out = [
+        f'<svg class="timeline" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" role="img" '
+        f'xmlns="http://www.w3.org/2000/svg" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+        f'<line class="axis" x1="{LEFT}" y1="{AXIS_Y}" x2="{WIDTH - RIGHT}" y2="{AXIS_Y}"/>',
+    ]
+    for day, label in _year_ticks(lo, hi):
+        tx = x(day)
+        out.append(f'<line class="tick" x1="{tx:.1f}" y1="{AXIS_Y - 4}" x2="{tx:.1f}" y2="{AXIS_Y + 4}"/>')
+        out.append(f'<text class="tick-label" x="{tx:.1f}" y="{AXIS_Y + 18}">{escape(label)}</text>')
+    # Arcs first, so statement markers sit on top of them.
+    for pair in sorted(pairs, key=lambda p: p.item.score):
+        item = pair.item
+        x1, x2 = x(item.earlier.day), x(item.later.day)
+        rise = min(AXIS_Y - 14, 18 + (x2 - x1) * 0.35)
+        mid = (x1 + x2) / 2
+        colour = score_colour(item.score)
+        tip = (
+            f"#{pair.rank} score {view.fmt_score(item.score)}: {view.human_date(item.earlier)} "
+            f"\u2192 {view.human_date(item.later)} ({', '.join(view.cue_texts(item)) or 'no cue'})"
+        )
+        out.append(
+            f'<a class="arc" href="#finding-{pair.rank}" data-rank="{pair.rank}">'
+            f"<title>{escape(tip)}</title>"
+            f'<path d="M{x1:.1f},{AXIS_Y} Q{mid:.1f},{AXIS_Y - 2 * rise:.1f} {x2:.1f},{AXIS_Y}" '
+            f'stroke="{colour}" stroke-width="{1.5 + 2.5 * item.score:.1f}" fill="none"/>'
+            f'<text class="arc-label" x="{mid:.1f}" y="{AXIS_Y - rise - 4:.1f}">#{pair.rank}</text></a>'
+        )
+    for stmt in sorted(stmts, key=lambda s: s.id in involved):
+        sx = x(stmt.day)
+        cls = "stmt hit" if stmt.id in involved else "stmt"
+        tip = f"{view.human_date(stmt)} ({stmt.kind}): {stmt.text}"
+        if len(tip) > 220:
+            tip = tip[:217] + "..."
+        if stmt.kind == "action":
+            r = radius * 1.3
+            shape = (
+                f'<path class="{cls} action" d="M{sx:.1f},{AXIS_Y - r:.1f} L{sx + r:.1f},{AXIS_Y} '
+                f'L{sx:.1f},{AXIS_Y + r:.1f} L{sx - r:.1f},{AXIS_Y} Z">'
+            )
+            out.append(f"{shape}<title>{escape(tip)}</title></path>")
+        else:
+            out.append(
+                f'<circle class="{cls} claim" cx="{sx:.1f}" cy="{AXIS_Y}" r="{radius}">'
+                f"<title>{escape(tip)}</title></circle>"
+            )
+    out.append("</svg>")
+    return Markup("".join(out))
