@@ -86,6 +86,8 @@ class Corpus:
     rows_read: int
     speaker_keys: list[str]
     """Grouping key of each statement's speaker (aliases resolved)."""
+    input_index: list[int] = field(default_factory=list)
+    """Position (0-based) of each statement among the rows read."""
 
     def __len__(self) -> int:
         return len(self.statements)
@@ -140,6 +142,7 @@ def load_corpus(
     keys: list[str] = []
     skipped: list[Skipped] = []
     seen_ids: dict[str, int] = {}
+    positions: list[int] = []
     read = 0
     for row_no, raw in rows:
         read += 1
@@ -153,7 +156,8 @@ def load_corpus(
         seen_ids[stmt.id] = row_no
         statements.append(stmt)
         keys.append(speakers.key(stmt.speaker))
-    return Corpus(statements, skipped, read, keys)
+        positions.append(read - 1)
+    return Corpus(statements, skipped, read, keys, positions)
 
 
 def _validate(

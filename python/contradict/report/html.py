@@ -44,6 +44,7 @@ class Finding:
     later: Side
     time_between: str
     cues: list[str]
+    formula: str | None
 
 
 def _side(stmt: Statement, segments: list[view.Segment]) -> Side:
@@ -70,6 +71,7 @@ def _findings(results: Results) -> list[Finding]:
                 later=_side(item.later, b),
                 time_between=view.human_span(item.days_apart, approximate=approx),
                 cues=view.cue_texts(item),
+                formula=view.score_formula(item, results.settings),
             )
         )
     return out
@@ -101,6 +103,16 @@ def _timelines(results: Results, findings: list[Finding]) -> list[dict[str, Any]
                 "span_days": max(days) - min(days),
             }
         )
+    return out
+
+
+def _models(results: Results) -> list[tuple[str, str]]:
+    """Settings that name a model (embedding model, judge), for the summary line."""
+    out = []
+    for key, value in results.settings.items():
+        name = str(key).lower()
+        if ("model" in name or name == "judge") and isinstance(value, (str, int, float)):
+            out.append((str(key), str(value)))
     return out
 
 
@@ -147,7 +159,8 @@ def render(results: Results, title: str) -> str:
         "skipped": view.skipped_reasons(results),
         "settings": view.settings_rows(results.settings),
         "threshold": thr,
-        "models": [(k, v) for k, v in view.settings_rows(results.settings) if "model" in k.lower() or k.lower() == "judge"],
+        "models": _models(results),
+        "min_score": results.settings.get("min_score"),
         "total_seconds": view.total_seconds(results) if seconds else None,
         "stages": [(k, v) for k, v in seconds.items() if k != "total"],
         "generator": _generator(),

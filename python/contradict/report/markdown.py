@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from ..results import Contradiction, Results
 from . import view
@@ -39,7 +41,7 @@ def _side(label: str, stmt, segments: list[view.Segment]) -> list[str]:  # type:
     ]
 
 
-def finding(rank: int, item: Contradiction, threshold: float | None) -> list[str]:
+def finding(rank: int, item: Contradiction, threshold: float | None, settings: Mapping[str, Any]) -> list[str]:
     """One finding as markdown lines."""
     earlier, later = view.word_diff(item.earlier.text, item.later.text)
     approx = item.earlier.precision != "day" or item.later.precision != "day"
@@ -54,7 +56,8 @@ def finding(rank: int, item: Contradiction, threshold: float | None) -> list[str
         *_side("Earlier", item.earlier, earlier),
         *_side("Later", item.later, later),
         f"- Time between: {view.human_span(item.days_apart, approximate=approx)}",
-        f"- Score: {view.fmt_score(item.score)} ({', '.join(parts)})",
+        f"- Score: {view.fmt_score(item.score)} ({', '.join(parts)})"
+        + (f"; final = {formula}" if (formula := view.score_formula(item, settings)) else ""),
         f"- Cues: {cues}",
         "",
     ]
@@ -81,5 +84,5 @@ def render(results: Results, title: str) -> str:
     if not results:
         lines += ["No contradictions above the reporting threshold.", ""]
     for rank, item in enumerate(results, start=1):
-        lines += finding(rank, item, thr)
+        lines += finding(rank, item, thr, results.settings)
     return "\n".join(lines).rstrip() + "\n"

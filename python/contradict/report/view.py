@@ -96,8 +96,32 @@ def _pairs(value: Any) -> list[tuple[str, str]]:
 
 def _words(value: Any) -> str:
     if isinstance(value, Sequence) and not isinstance(value, str):
-        return ", ".join(str(v) for v in value) or "none"
+        return ", ".join(_number(v) for v in value) or "none"
+    return _number(value)
+
+
+def _number(value: Any) -> str:
+    """``3.0`` -> ``3``; ``2.50`` -> ``2.5``; text unchanged."""
+    if isinstance(value, float):
+        return f"{value:g}" if abs(value) < 1e15 else str(value)
     return str(value)
+
+
+def _negation_text(detail: Any) -> str | None:
+    """Negation details as counts ``[earlier, later]`` or as the negating words."""
+    if (
+        isinstance(detail, Sequence)
+        and not isinstance(detail, str)
+        and len(detail) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) for v in detail)
+    ):
+        before, after = detail
+        if before and not after:
+            return "the earlier statement is negated, the later is not"
+        if after and not before:
+            return "the later statement is negated, the earlier is not"
+        return f"{before} negation(s) earlier, {after} later"
+    return None
 
 
 _CUE_TEXT = {
@@ -107,7 +131,7 @@ _CUE_TEXT = {
     "number": "numbers differ",
     "claim_vs_action": "said one thing, did another (claim vs action)",
 }
-_DETAIL_KEY = {"number": "numbers", "antonym": "antonym", "stance": "stance", "negation": "negation"}
+_DETAIL_KEY = {"number": "numbers", "antonym": "antonym", "stance": "stance", "negation": "negations"}
 
 
 def cue_text(name: str, details: Mapping[str, Any]) -> str:
@@ -118,10 +142,14 @@ def cue_text(name: str, details: Mapping[str, Any]) -> str:
     """
     label = _CUE_TEXT.get(name, name.replace("_", " "))
     detail = details.get(_DETAIL_KEY.get(name, name))
-    if detail is None and name + "s" in details:
-        detail = details[name + "s"]
+    if detail is None:
+        detail = details.get(name, details.get(name + "s"))
     if detail in (None, [], {}, ""):
         return label
+    if name == "negation":
+        counts = _negation_text(detail)
+        if counts:
+            return f"{label}: {counts}"
     if name == "number" and isinstance(detail, Sequence) and len(detail) == 2:
         return f"{label}: {_words(detail[0])} then {_words(detail[1])}"
     if name == "stance":
@@ -137,6 +165,24 @@ def cue_text(name: str, details: Mapping[str, Any]) -> str:
 def cue_texts(item: Contradiction) -> list[str]:
     """All cues of a finding in plain words, in the order they fired."""
     return [cue_text(name, item.details or {}) for name in item.cues]
+
+
+def score_formula(item: Contradiction, settings: Mapping[str, Any]) -> str | None:
+    """How the final score came from its parts, when the settings say.
+
+    For a judged pair with ``judge_weight`` 0.8: ``0.8 × judge 0.96 + 0.2 ×
+    fast 0.71``. ``None`` when the score does not follow that formula.
+    """
+    weight = settings.get("judge_weight")
+    if not isinstance(weight, (int, float)) or isinstance(weight, bool):
+        return None
+    judge = item.judge_score if item.judge_score is not None else 0.0
+    expected = weight * judge + (1 - weight) * item.fast_score
+    if abs(min(max(expected, 0.0), 1.0) - item.score) > 0.005:
+        return None  # scored some other way: do not claim a formula
+    if item.judge_score is None:
+        return f"{1 - weight:.2g} \u00d7 fast {item.fast_score:.2f} (not sent to the judge)"
+    return f"{weight:.2g} \u00d7 judge {judge:.2f} + {1 - weight:.2g} \u00d7 fast {item.fast_score:.2f}"
 
 
 def threshold(settings: Mapping[str, Any]) -> float | None:

@@ -1,0 +1,249 @@
+"""The pipeline: corpus -> embeddings -> candidates -> fast scores -> judge -> results.
+
+:func:`find_contradictions` is the one easy call. It embeds the statements and
+hands over to :func:`find_contradictions_from_embeddings`, which takes
+precomputed embeddings, in the way ``paraphrase_mining`` sits on top of
+``paraphrase_mining_embeddings`` in sentence-transformers.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from .candidates import EXACT_MAX, candidate_pairs, group_by_speaker
+from .corpus import Corpus, CorpusInput, OnError, load_corpus
+from .cues import explain, extract_cues, flag_names
+from .results import Contradiction, Results, Stats
+from .scoring import PairTable, default_weights
+from .speakers import AliasSpec
+
+#: Pairs with the highest fast scores sent to the judge by default.
+JUDGE_BUDGET = 2000
+#: Share of the judge's probability in the final score of a judged pair.
+JUDGE_WEIGHT = 0.8
+
+
+@dataclass(frozen=True)
+class Options:
+    """Settings of one run (all keyword arguments of :func:`find_contradictions`).
+
+    Final score: for a pair the judge saw, ``JUDGE_WEIGHT * judge + (1 -
+    JUDGE_WEIGHT) * fast``; for a pair it did not see, the same with the judge's
+    probability taken as 0, so unjudged pairs never outrank a pair the judge
+    backs. With the judge off, the final score is the fast score.
+    """
+
+    model: str | None = None
+    k: int = 10
+    min_score: float = 0.5
+    judge: Any = "default"
+    judge_budget: int = JUDGE_BUDGET
+    judge_weight: float = JUDGE_WEIGHT
+    exact_max: int = EXACT_MAX
+    batch_size: int = 64
+    threads: int = 0
+    progress: bool | None = None
+
+    def __post_init__(self) -> None:
+        if self.k < 1:
+            raise ValueError(f"k must be at least 1, got {self.k}")
+        if not 0.0 <= self.min_score <= 1.0:
+            raise ValueError(f"min_score must be in [0, 1], got {self.min_score}")
+        if self.judge_budget < 0:
+            raise ValueError(f"judge_budget must be >= 0, got {self.judge_budget}")
+        if not 0.0 <= self.judge_weight <= 1.0:
+            raise ValueError(f"judge_weight must be in [0, 1], got {self.judge_weight}")
+
+
+def find_contradictions(
+    corpus: CorpusInput,
+    *,
+    model: str | None = None,
+    aliases: AliasSpec = None,
+    columns: Mapping[str, str] | None = None,
+    k: int = 10,
+    min_score: float = 0.5,
+    on_error: OnError = "raise",
+    judge: Any = "default",
+    judge_budget: int = JUDGE_BUDGET,
+    cache: Any = True,
+    batch_size: int = 64,
+    threads: int = 0,
+    progress: bool | None = None,
+) -> Results:
+    """Find pairs of statements by one speaker that contradict each other.
+
+    Args:
+        corpus: path to JSONL, CSV, TSV or Parquet, a pandas DataFrame, or a
+            list of dicts with ``id``, ``speaker``, ``text``, ``date`` (and
+            optionally ``kind``, ``source``, ``lang``).
+        model: sentence-transformers model name or path (default: the bundled
+            all-MiniLM-L6-v2).
+        aliases: speaker alias table, as a dict or a JSON/TSV file.
+        columns: our field -> the input's column, e.g. :data:`QUOTEBANK_COLUMNS`.
+        k: nearest same-speaker neighbours per statement.
+        min_score: findings below this final score are left out (0 keeps all).
+        on_error: ``"raise"`` on the first bad row, or ``"skip"`` and report it.
+        judge: ``"default"`` (offline judge), a CrossEncoder name or path, or
+            ``None`` to rank by the fast score alone.
+        judge_budget: at most this many top fast-scored pairs go to the judge.
+        cache: embedding cache (``True``: default folder; a folder; ``False``).
+        batch_size: texts per embedding batch.
+        threads: Rust threads (0: all cores).
+        progress: progress bars (default: when stderr is a terminal).
+
+    Returns:
+        :class:`Results`, a list of :class:`Contradiction` sorted by score, with
+        ``.skipped`` and ``.stats``.
+    """
+    options = Options(model=model, k=k, min_score=min_score, judge=judge, judge_budget=judge_budget,
+                      batch_size=batch_size, threads=threads, progress=progress)
+    started = time.perf_counter()
+    loaded = load_corpus(corpus, columns=columns, aliases=aliases, on_error=on_error)
+    loaded_at = time.perf_counter()
+    from .embed import embed_texts
+
+    embeddings = embed_texts([s.text for s in loaded.statements], model=model, cache=cache,
+                             batch_size=batch_size, show_progress=progress)
+    seconds = {"load": loaded_at - started, "embed": time.perf_counter() - loaded_at}
+    return _run(loaded, embeddings, options, seconds)
+
+
+def find_contradictions_from_embeddings(
+    corpus: CorpusInput | Corpus,
+    embeddings: np.ndarray,
+    *,
+    aliases: AliasSpec = None,
+    columns: Mapping[str, str] | None = None,
+    k: int = 10,
+    min_score: float = 0.5,
+    on_error: OnError = "raise",
+    judge: Any = "default",
+    judge_budget: int = JUDGE_BUDGET,
+    threads: int = 0,
+    progress: bool | None = None,
+) -> Results:
+    """Like :func:`find_contradictions`, with embeddings computed elsewhere.
+
+    Args:
+        corpus: any input :func:`find_contradictions` takes, or a loaded :class:`Corpus`.
+        embeddings: ``(rows, dim)`` float32 array aligned with the input's rows
+            (skipped rows included); normalised here to unit length.
+    """
+    options = Options(k=k, min_score=min_score, judge=judge, judge_budget=judge_budget,
+                      threads=threads, progress=progress)
+    started = time.perf_counter()
+    loaded = corpus if isinstance(corpus, Corpus) else load_corpus(
+        corpus, columns=columns, aliases=aliases, on_error=on_error)
+    emb = np.asarray(embeddings, dtype=np.float32)
+    if emb.ndim != 2 or emb.shape[0] != loaded.rows_read:
+        raise ValueError(f"embeddings must have shape (rows, dim) with {loaded.rows_read} rows "
+                         f"(one per input row), got {emb.shape}")
+    emb = emb[np.asarray(loaded.input_index, dtype=np.int64)]
+    norms = np.linalg.norm(emb, axis=1, keepdims=True)
+    emb = emb / np.where(norms > 0, norms, 1.0)
+    return _run(loaded, emb, options, {"load": time.perf_counter() - started})
+
+
+def _run(corpus: Corpus, embeddings: np.ndarray, options: Options, seconds: dict[str, float]) -> Results:
+    statements = corpus.statements
+    clock = time.perf_counter()
+    excluded = [bool(s.extra.get("unattributed")) for s in statements]
+    groups = group_by_speaker(corpus.speaker_keys, exclude=excluded)
+    cands = candidate_pairs(embeddings, groups, k=options.k, exact_max=options.exact_max)
+    seconds["candidates"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    texts = [s.text for s in statements]
+    cues = extract_cues(texts, threads=options.threads)
+    seconds["cues"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    table = PairTable.build(embeddings, [s.day for s in statements],
+                            [s.kind == "action" for s in statements], cues)
+    fast, flags = table.score(cands.left, cands.right, threads=options.threads)
+    seconds["scoring"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    judge_scores = np.full(len(fast), np.nan, dtype=np.float32)
+    judge_info: dict[str, Any] = {"judge": None}
+    final = fast.copy()
+    if options.judge is not None and len(fast) and options.judge_budget:
+        from .judge import load_judge
+
+        judge = load_judge(options.judge)
+        chosen = np.argsort(-fast, kind="stable")[: options.judge_budget]
+        judge_scores[chosen] = judge.predict([texts[i] for i in cands.left[chosen]],
+                                             [texts[j] for j in cands.right[chosen]],
+                                             show_progress=_show_progress(options.progress))
+        w = options.judge_weight
+        final = (1.0 - w) * fast + w * np.nan_to_num(judge_scores, nan=0.0)
+        judge_info = {"judge": judge.name, "judge_threshold": float(judge.threshold)}
+    seconds["judge"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    keep = np.flatnonzero(final >= options.min_score)
+    keep = keep[np.argsort(-final[keep], kind="stable")]
+    found = [
+        _record(statements, cues, int(cands.left[p]), int(cands.right[p]), float(final[p]),
+                float(fast[p]), float(judge_scores[p]), int(flags[p]), embeddings)
+        for p in keep
+    ]
+    seconds["results"] = time.perf_counter() - clock
+    stats = Stats(
+        rows_read=corpus.rows_read,
+        rows_used=len(statements),
+        rows_skipped=len(corpus.skipped),
+        speakers=len(set(corpus.speaker_keys)),
+        candidate_pairs=len(cands),
+        judged_pairs=int(np.count_nonzero(~np.isnan(judge_scores))),
+        reported=len(found),
+        seconds={name: round(value, 4) for name, value in seconds.items()},
+    )
+    settings = {**_settings(options), **judge_info}
+    return Results(found, skipped=list(corpus.skipped), stats=stats, settings=settings, statements=statements)
+
+
+def _record(statements, cues, i: int, j: int, score: float, fast: float, judged: float,
+            flags: int, embeddings: np.ndarray) -> Contradiction:
+    a, b = statements[i], statements[j]
+    earlier, later = (a, b) if (a.day, a.row) <= (b.day, b.row) else (b, a)
+    first, second = (i, j) if earlier is a else (j, i)
+    return Contradiction(
+        speaker=a.speaker,
+        earlier=earlier,
+        later=later,
+        score=min(max(score, 0.0), 1.0),
+        fast_score=fast,
+        judge_score=None if np.isnan(judged) else judged,
+        similarity=float(embeddings[i] @ embeddings[j]),
+        cues=flag_names(flags),
+        details=explain(cues, [s.text for s in (earlier, later)], first, second),
+    )
+
+
+def _settings(options: Options) -> dict[str, Any]:
+    from . import __version__
+    from .embed import model_id
+
+    out = {k: v for k, v in asdict(options).items() if k not in ("judge", "progress")}
+    out["model"] = model_id(options.model)
+    out["fast_weights"] = default_weights().trained_on
+    out["contradict_version"] = __version__
+    out["python"] = platform.python_version()
+    return out
+
+
+def _show_progress(progress: bool | None) -> bool:
+    if progress is not None:
+        return progress
+    import sys
+
+    return sys.stderr.isatty() and not os.environ.get("CI")

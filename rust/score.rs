@@ -1,0 +1,359 @@
+//! Fast scoring of candidate pairs: cheap features, combined by a logistic
+//! model whose weights ship with the package.
+//!
+//! Every pair is computed independently from borrowed slices, so the result is
+//! the same for any number of threads.
+
+use std::fmt;
+
+use rayon::prelude::*;
+
+use crate::cues::CueTable;
+use crate::lexicon::OppositionKind;
+
+/// Feature names, in the order of [`pair_features`]'s columns.
+pub const FEATURE_NAMES: [&str; 11] = [
+    "cosine",
+    "overlap",
+    "negation_flip",
+    "negation_shared",
+    "antonym",
+    "stance",
+    "number_mismatch",
+    "claim_vs_action",
+    "log_gap_years",
+    "negation_flip_x_overlap",
+    "opposition_x_cosine",
+];
+pub const N_FEATURES: usize = FEATURE_NAMES.len();
+
+/// Cue flag bits returned with each score.
+pub const FLAG_NEGATION: u8 = 1;
+pub const FLAG_ANTONYM: u8 = 2;
+pub const FLAG_STANCE: u8 = 4;
+pub const FLAG_NUMBER: u8 = 8;
+pub const FLAG_ACTION: u8 = 16;
+
+/// Inputs that are wrong in shape or content.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CoreError {
+    Shape(String),
+    Index(String),
+}
+
+impl fmt::Display for CoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CoreError::Shape(m) | CoreError::Index(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for CoreError {}
+
+/// Logistic weights over [`FEATURE_NAMES`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Weights {
+    pub coef: [f32; N_FEATURES],
+    pub bias: f32,
+}
+
+/// Borrowed CSR view of a [`CueTable`].
+#[derive(Debug, Clone, Copy)]
+pub struct CueView<'a> {
+    pub stem_offsets: &'a [u64],
+    pub stems: &'a [u64],
+    pub negated: &'a [u8],
+    pub negations: &'a [u32],
+    pub number_offsets: &'a [u64],
+    pub numbers: &'a [f64],
+    pub pole_offsets: &'a [u64],
+    pub poles: &'a [u32],
+}
+
+impl CueTable {
+    pub fn view(&self) -> CueView<'_> {
+        CueView {
+            stem_offsets: &self.stem_offsets,
+            stems: &self.stems,
+            negated: &self.negated,
+            negations: &self.negations,
+            number_offsets: &self.number_offsets,
+            numbers: &self.numbers,
+            pole_offsets: &self.pole_offsets,
+            poles: &self.poles,
+        }
+    }
+}
+
+/// Everything pair scoring reads: all flat, all borrowed.
+#[derive(Debug, Clone, Copy)]
+pub struct PairInput<'a> {
+    /// Row-major `(n, dim)` L2-normalised embeddings.
+    pub embeddings: &'a [f32],
+    pub dim: usize,
+    pub left: &'a [u32],
+    pub right: &'a [u32],
+    /// Days since 1970-01-01 of each statement.
+    pub days: &'a [i32],
+    /// 0 for a claim, 1 for an action.
+    pub kinds: &'a [u8],
+    pub cues: CueView<'a>,
+    /// 0 (antonym) or 1 (stance) for each opposition of the lexicon.
+    pub opposition_kinds: &'a [u8],
+}
+
+impl From<OppositionKind> for u8 {
+    fn from(kind: OppositionKind) -> u8 {
+        match kind {
+            OppositionKind::Antonym => 0,
+            OppositionKind::Stance => 1,
+        }
+    }
+}
+
+impl PairInput<'_> {
+    fn statements(&self) -> usize {
+        self.days.len()
+    }
+
+    /// Checks every shape and index once, so the loop can trust them.
+    pub fn validate(&self) -> Result<(), CoreError> {
+        let n = self.statements();
+        let shape = |m: String| Err(CoreError::Shape(m));
+        if self.dim == 0 || self.embeddings.len() != n * self.dim {
+            return shape(format!("embeddings hold {} values, expected {} statements x dim {}", self.embeddings.len(), n, self.dim));
+        }
+        if self.kinds.len() != n || self.cues.negations.len() != n {
+            return shape(format!("kinds ({}) and negations ({}) must have one entry per statement ({n})", self.kinds.len(), self.cues.negations.len()));
+        }
+        if self.left.len() != self.right.len() {
+            return shape(format!("left ({}) and right ({}) pair arrays differ in length", self.left.len(), self.right.len()));
+        }
+        let c = &self.cues;
+        check_csr("stem", c.stem_offsets, c.stems.len(), n)?;
+        check_csr("number", c.number_offsets, c.numbers.len(), n)?;
+        check_csr("pole", c.pole_offsets, c.poles.len(), n)?;
+        if c.negated.len() != c.stems.len() {
+            return shape(format!("negated flags ({}) must match stems ({})", c.negated.len(), c.stems.len()));
+        }
+        let max_pole = 2 * self.opposition_kinds.len() as u32;
+        if let Some(p) = c.poles.iter().find(|&&p| p >= max_pole) {
+            return Err(CoreError::Index(format!("pole {p} is outside the lexicon's {max_pole} poles")));
+        }
+        if let Some((k, (&a, &b))) = self.left.iter().zip(self.right).enumerate().find(|(_, (&a, &b))| a as usize >= n || b as usize >= n) {
+            return Err(CoreError::Index(format!("pair {k} = ({a}, {b}) refers to a statement outside 0..{n}")));
+        }
+        Ok(())
+    }
+}
+
+fn check_csr(name: &str, offsets: &[u64], values: usize, n: usize) -> Result<(), CoreError> {
+    let ok = offsets.len() == n + 1 && offsets[0] == 0 && offsets[n] as usize == values && offsets.windows(2).all(|w| w[0] <= w[1]);
+    if ok {
+        Ok(())
+    } else {
+        Err(CoreError::Shape(format!("{name} offsets must rise from 0 to {values} over {} entries", n + 1)))
+    }
+}
+
+fn row<'a, T>(offsets: &[u64], values: &'a [T], i: usize) -> &'a [T] {
+    &values[offsets[i] as usize..offsets[i + 1] as usize]
+}
+
+/// Dot product with eight independent accumulators (vectorises well).
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut acc = [0.0f32; 8];
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (x, y) in ca.zip(cb) {
+        for l in 0..8 {
+            acc[l] += x[l] * y[l];
+        }
+    }
+    let tail: f32 = ra.iter().zip(rb).map(|(x, y)| x * y).sum();
+    acc.iter().sum::<f32>() + tail
+}
+
+/// Features of pair `(i, j)`, with the cue flags that fired.
+pub fn features_of(input: &PairInput<'_>, i: usize, j: usize) -> ([f32; N_FEATURES], u8) {
+    let c = &input.cues;
+    let d = input.dim;
+    let cosine = dot(&input.embeddings[i * d..(i + 1) * d], &input.embeddings[j * d..(j + 1) * d]);
+
+    let (si, sj) = (row(c.stem_offsets, c.stems, i), row(c.stem_offsets, c.stems, j));
+    let (ni, nj) = (row(c.stem_offsets, c.negated, i), row(c.stem_offsets, c.negated, j));
+    let (mut a, mut b, mut shared, mut flipped) = (0, 0, 0u32, 0u32);
+    while a < si.len() && b < sj.len() {
+        match si[a].cmp(&sj[b]) {
+            std::cmp::Ordering::Less => a += 1,
+            std::cmp::Ordering::Greater => b += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                flipped += u32::from(ni[a] != nj[b]);
+                a += 1;
+                b += 1;
+            }
+        }
+    }
+    let union = si.len() + sj.len() - shared as usize;
+    let overlap = if union == 0 { 0.0 } else { shared as f32 / union as f32 };
+    let negation_flip = f32::from(u8::from((c.negations[i] > 0) != (c.negations[j] > 0)));
+    let negation_shared = if shared == 0 { 0.0 } else { flipped as f32 / shared as f32 };
+
+    let (pi, pj) = (row(c.pole_offsets, c.poles, i), row(c.pole_offsets, c.poles, j));
+    let (mut antonym, mut stance) = (0.0f32, 0.0f32);
+    for &p in pi {
+        let opposite = p ^ 1;
+        let fires = pj.binary_search(&opposite).is_ok() && !(pi.binary_search(&opposite).is_ok() && pj.binary_search(&p).is_ok());
+        if fires {
+            if input.opposition_kinds[(p >> 1) as usize] == 0 {
+                antonym = 1.0;
+            } else {
+                stance = 1.0;
+            }
+        }
+    }
+
+    let (mi, mj) = (row(c.number_offsets, c.numbers, i), row(c.number_offsets, c.numbers, j));
+    let number_mismatch = f32::from(u8::from(!mi.is_empty() && !mj.is_empty() && !mi.iter().any(|x| mj.binary_search_by(|y| y.total_cmp(x)).is_ok())));
+    let claim_vs_action = f32::from(u8::from(input.kinds[i] != input.kinds[j]));
+    let gap_years = (input.days[i] - input.days[j]).unsigned_abs() as f32 / 365.25;
+    let log_gap_years = gap_years.ln_1p();
+    let opposition = antonym.max(stance);
+
+    let mut flags = 0u8;
+    if (negation_flip > 0.0 && shared > 0) || flipped > 0 {
+        flags |= FLAG_NEGATION;
+    }
+    if antonym > 0.0 {
+        flags |= FLAG_ANTONYM;
+    }
+    if stance > 0.0 {
+        flags |= FLAG_STANCE;
+    }
+    if number_mismatch > 0.0 {
+        flags |= FLAG_NUMBER;
+    }
+    if claim_vs_action > 0.0 {
+        flags |= FLAG_ACTION;
+    }
+    let features = [
+        cosine,
+        overlap,
+        negation_flip,
+        negation_shared,
+        antonym,
+        stance,
+        number_mismatch,
+        claim_vs_action,
+        log_gap_years,
+        negation_flip * overlap,
+        opposition * cosine,
+    ];
+    (features, flags)
+}
+
+fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// Scores every pair into `scores` and `flags` (one slot per pair).
+pub fn score_pairs(input: &PairInput<'_>, weights: &Weights, scores: &mut [f32], flags: &mut [u8]) -> Result<(), CoreError> {
+    input.validate()?;
+    if scores.len() != input.left.len() || flags.len() != input.left.len() {
+        return Err(CoreError::Shape("output buffers must have one slot per pair".into()));
+    }
+    scores.par_iter_mut().zip(flags.par_iter_mut()).enumerate().with_min_len(1024).for_each(|(k, (score, flag))| {
+        let (x, f) = features_of(input, input.left[k] as usize, input.right[k] as usize);
+        let z = weights.bias + x.iter().zip(&weights.coef).map(|(a, w)| a * w).sum::<f32>();
+        *score = sigmoid(z);
+        *flag = f;
+    });
+    Ok(())
+}
+
+/// Writes the `(pairs, N_FEATURES)` feature matrix, row-major, into `out`.
+pub fn pair_features(input: &PairInput<'_>, out: &mut [f32]) -> Result<(), CoreError> {
+    input.validate()?;
+    if out.len() != input.left.len() * N_FEATURES {
+        return Err(CoreError::Shape("feature buffer must hold pairs x features values".into()));
+    }
+    out.par_chunks_mut(N_FEATURES).enumerate().with_min_len(1024).for_each(|(k, slot)| {
+        let (x, _) = features_of(input, input.left[k] as usize, input.right[k] as usize);
+        slot.copy_from_slice(&x);
+    });
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cues::extract;
+    use crate::lexicon::Lexicon;
+
+    fn setup(texts: &[&str]) -> (CueTable, Vec<u8>) {
+        let lex = Lexicon::parse("not\nnever\n", "the\nwill\ni\nmust\nbe\n", "antonym\tban\tallow\nstance\tneutral\tendorse\n").unwrap();
+        let kinds = lex.kinds.iter().map(|&k| u8::from(k)).collect();
+        (extract(texts, &lex), kinds)
+    }
+
+    fn input<'a>(table: &'a CueTable, kinds: &'a [u8], emb: &'a [f32], pairs: (&'a [u32], &'a [u32]), days: &'a [i32], skinds: &'a [u8]) -> PairInput<'a> {
+        PairInput { embeddings: emb, dim: 2, left: pairs.0, right: pairs.1, days, kinds: skinds, cues: table.view(), opposition_kinds: kinds }
+    }
+
+    #[test]
+    fn flags_negation_antonym_and_stance() {
+        let texts = ["I will ban fracking", "I will not ban fracking", "I will allow fracking", "Twitter must be neutral", "I endorse Trump"];
+        let (table, okinds) = setup(&texts);
+        let emb = [1.0, 0.0, 1.0, 0.0, 0.6, 0.8, 1.0, 0.0, 0.0, 1.0];
+        let (left, right) = ([0u32, 0, 3, 1], [1u32, 2, 4, 0]);
+        let days = [0, 10, 20, 30, 40];
+        let skinds = [0, 0, 0, 0, 1];
+        let inp = input(&table, &okinds, &emb, (&left, &right), &days, &skinds);
+        let w = Weights { coef: [0.0; N_FEATURES], bias: 0.0 };
+        let (mut s, mut f) = (vec![0.0; 4], vec![0u8; 4]);
+        score_pairs(&inp, &w, &mut s, &mut f).unwrap();
+        assert_eq!(f[0], FLAG_NEGATION);
+        assert_eq!(f[1], FLAG_ANTONYM);
+        assert_eq!(f[2], FLAG_STANCE | FLAG_ACTION);
+        assert_eq!(f[3], FLAG_NEGATION, "order of the pair does not matter");
+        assert!(s.iter().all(|&x| (x - 0.5).abs() < 1e-6));
+        let (x, _) = features_of(&inp, 0, 2);
+        assert!((x[0] - 0.6).abs() < 1e-6);
+        assert!((x[1] - 1.0 / 3.0).abs() < 1e-6, "ban/fracking vs allow/fracking share one of three stems");
+    }
+
+    #[test]
+    fn same_result_for_any_thread_count() {
+        let texts: Vec<String> = (0..500).map(|i| format!("statement {i} will not ban {} things", i % 7)).collect();
+        let (table, okinds) = setup(&texts.iter().map(String::as_str).collect::<Vec<_>>());
+        let emb: Vec<f32> = (0..1000).map(|v| ((v * 37 % 101) as f32 / 101.0) - 0.5).collect();
+        let left: Vec<u32> = (0..5000).map(|k| k % 500).collect();
+        let right: Vec<u32> = (0..5000).map(|k| (k * 7 + 3) % 500).collect();
+        let days: Vec<i32> = (0..500).collect();
+        let skinds = vec![0u8; 500];
+        let inp = input(&table, &okinds, &emb, (&left, &right), &days, &skinds);
+        let w = Weights { coef: [0.5, 1.0, 0.3, 0.2, 1.0, 1.0, 0.4, 0.3, 0.1, 1.0, 0.5], bias: -2.0 };
+        let run = |threads| {
+            let (mut s, mut f) = (vec![0.0; 5000], vec![0u8; 5000]);
+            crate::with_threads(threads, || score_pairs(&inp, &w, &mut s, &mut f)).unwrap();
+            (s, f)
+        };
+        assert_eq!(run(1), run(2));
+    }
+
+    #[test]
+    fn rejects_out_of_range_pairs_and_bad_shapes() {
+        let (table, okinds) = setup(&["a b", "c d"]);
+        let emb = [1.0, 0.0, 0.0, 1.0];
+        let (left, right) = ([0u32], [2u32]);
+        let days = [0, 1];
+        let skinds = [0, 0];
+        let inp = input(&table, &okinds, &emb, (&left, &right), &days, &skinds);
+        assert!(matches!(inp.validate(), Err(CoreError::Index(_))));
+        let short = [1.0, 0.0];
+        let inp = input(&table, &okinds, &short, (&left, &right), &days, &skinds);
+        assert!(matches!(inp.validate(), Err(CoreError::Shape(_))));
+    }
+}
