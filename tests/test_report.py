@@ -325,3 +325,40 @@ def test_default_title_names_the_corpus(results: Results) -> None:
     results.settings["corpus"] = "data/speeches.jsonl"
     assert Report(results).title == "Contradictions in speeches.jsonl"
     assert Report(Results([])).title == "Contradictions"
+
+
+def test_pipeline_detail_shapes_in_plain_words() -> None:
+    assert view.cue_text("negation", {"negations": [0, 2]}) == (
+        "negation flip: the later statement is negated, the earlier is not"
+    )
+    assert view.cue_text("negation", {"negations": [1, 0]}) == (
+        "negation flip: the earlier statement is negated, the later is not"
+    )
+    assert view.cue_text("number", {"numbers": [[3.0], [5.5, 2.0]]}) == "numbers differ: 3 then 5.5, 2"
+    assert view.cue_text("antonym", {"antonym": [["fermerons", "construction, relancer"]]}) == (
+        "antonyms: fermerons / construction, relancer"
+    )
+
+
+def test_score_formula_only_when_the_parts_add_up(results: Results) -> None:
+    judged, unjudged = results[0], results[1]
+    settings = {"judge_weight": 0.8}
+    assert view.score_formula(judged, settings) is None  # 0.8*0.96+0.2*0.71 != 0.93
+    item = Contradiction(judged.speaker, judged.earlier, judged.later, 0.8 * 0.9 + 0.2 * 0.5, 0.5, 0.9, 0.7, ())
+    assert view.score_formula(item, settings) == "0.8 \u00d7 judge 0.90 + 0.2 \u00d7 fast 0.50"
+    assert view.score_formula(item, {}) is None
+    low = Contradiction(unjudged.speaker, unjudged.earlier, unjudged.later, 0.2 * 0.5, 0.5, None, 0.7, ())
+    assert view.score_formula(low, settings) == "0.2 \u00d7 fast 0.50 (not sent to the judge)"
+    assert "= 0.8 × judge 0.90" in Report(Results([item], settings=settings)).to_html()
+
+
+def test_timeline_nests_arcs_that_join_the_same_dates(results: Results) -> None:
+    first = results[0]
+    twin = Contradiction(first.speaker, first.earlier, first.later, 0.5, 0.5, 0.5, 0.5, ())
+    pairs = [timeline.Pair(1, first), timeline.Pair(2, twin)]
+    svg = ET.fromstring(str(timeline.render("Jane Doe", [first.earlier, first.later], pairs)))
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    tops = {a.get("href"): float(a.find("s:path", ns).get("d").split()[0].split(",")[1]) for a in svg.findall("s:a", ns)}
+    controls = {a.get("href"): float(a.find("s:path", ns).get("d").split()[1].split(",")[1]) for a in svg.findall("s:a", ns)}
+    assert tops["#finding-1"] == tops["#finding-2"]
+    assert controls["#finding-1"] < controls["#finding-2"]  # the first finding's arc rises higher

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import os
 import queue
 import shutil
 import subprocess
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -208,43 +210,17 @@ function visible(el) {
 """
 
 
-def _hand_built() -> Results:
-    """A small two-speaker run, used until the example corpus can be run."""
-    rows = [
-        {"id": "a1", "speaker": "Jane Doe", "text": "We will never raise taxes on working families.",
-         "date": "2019-03-04", "source": "https://example.org/a1"},
-        {"id": "a2", "speaker": "Jane Doe", "text": "We raised taxes on working families to fund the plan.",
-         "date": "2021-06-10", "kind": "action", "source": "https://example.org/a2"},
-        {"id": "a3", "speaker": "Jane Doe", "text": "The agency must stay neutral.", "date": "2020-01"},
-        {"id": "a4", "speaker": "Jane Doe", "text": "The agency must endorse our candidate.", "date": "2022-02-02"},
-        {"id": "b1", "speaker": "Jean Martin", "text": "Le chômage a baissé de 3 %.", "date": "2020-05-01"},
-        {"id": "b2", "speaker": "Jean Martin", "text": "Le chômage a augmenté de 5 %.", "date": "2023"},
-        {"id": "b3", "speaker": "Jean Martin", "text": "Nous soutenons l'accord.", "date": "2021-09-09"},
-    ]
-    corpus = load_corpus(rows)
-    s = {st.id: st for st in corpus.statements}
-    items = [
-        Contradiction("Jane Doe", s["a1"], s["a2"], 0.93, 0.71, 0.96, 0.88, ("negation", "claim_vs_action"),
-                      {"negation": ["never"]}),
-        Contradiction("Jane Doe", s["a3"], s["a4"], 0.81, 0.66, 0.84, 0.79, ("antonym", "stance"),
-                      {"antonym": [["neutral", "endorse"]], "stance": [["neutral", "partisan"]]}),
-        Contradiction("Jean Martin", s["b1"], s["b2"], 0.77, 0.58, 0.80, 0.83, ("antonym", "number"),
-                      {"antonym": [["baissé", "augmenté"]], "numbers": [["3"], ["5"]]}),
-    ]
-    stats = Stats(rows_read=7, rows_used=7, speakers=2, candidate_pairs=9, judged_pairs=5, reported=3,
-                  seconds={"embed": 1.0, "judge": 2.0, "total": 3.0})
-    return Results(items, stats=stats, settings={"embed_model": "all-MiniLM-L6-v2"}, statements=corpus.statements)
-
-
 @pytest.fixture(scope="module")
 def example_results() -> Results:
+    """The example corpus through the real pipeline (bundled model, FAISS, Rust scorer, judge)."""
+    from contradict import find_contradictions
+    from contradict.judge import JudgeError
+
     try:
-        from contradict import find_contradictions
-    except ImportError:
-        find_contradictions = None
-    if find_contradictions is None or not EXAMPLE.exists():
-        return _hand_built()
-    results = find_contradictions(str(EXAMPLE))
+        results = find_contradictions(EXAMPLE)
+    except JudgeError as err:  # judge weights not trained in this checkout: rank by the fast score
+        warnings.warn(f"report rendered without the judge: {err}", stacklevel=1)
+        results = find_contradictions(EXAMPLE, judge=None)
     assert len(results) > 0, "the example corpus should produce findings"
     return results
 
@@ -309,6 +285,7 @@ def test_filter_and_sort_in_the_page(browser: Browser, example_page: Path, examp
     browser.open(example_page.as_uri())
     speaker = example_results[-1].speaker
     expected = sum(1 for c in example_results if c.speaker == speaker)
+    floor = math.floor(example_results[0].score * 20) / 20  # on the slider's 0.05 steps
     state = browser.js(VISIBLE_JS + f"""
     (() => {{
       const form = document.getElementById('controls');
@@ -321,7 +298,7 @@ def test_filter_and_sort_in_the_page(browser: Browser, example_page: Path, examp
       form.dispatchEvent(new Event('input'));
       const days = [...document.querySelectorAll('article.finding')].map(f => Number(f.dataset.day));
       document.getElementById('f-sort').value = 'score';
-      document.getElementById('f-score').value = '1';
+      document.getElementById('f-score').value = '{floor}';
       form.dispatchEvent(new Event('input'));
       const above = [...document.querySelectorAll('article.finding')].filter(visible).length;
       return {{
@@ -337,7 +314,7 @@ def test_filter_and_sort_in_the_page(browser: Browser, example_page: Path, examp
     assert state["speakers"] == [speaker] * expected
     assert state["timelines"] == [speaker]
     assert state["days"] == sorted(state["days"], reverse=True)
-    assert state["above"] == sum(1 for c in example_results if c.score >= 1.0)
+    assert state["above"] == sum(1 for c in example_results if round(c.score, 4) >= floor) >= 1
     assert state["count"] == f"Showing {state['above']} of {len(example_results)} findings"
 
 

@@ -161,6 +161,7 @@ def render(results: Results, title: str) -> str:
         "threshold": thr,
         "models": _models(results),
         "min_score": results.settings.get("min_score"),
+        "judge_used": bool(stats.judged_pairs) or bool(results.settings.get("judge")),
         "total_seconds": view.total_seconds(results) if seconds else None,
         "stages": [(k, v) for k, v in seconds.items() if k != "total"],
         "generator": _generator(),

@@ -91,11 +91,21 @@ def render(speaker: str, statements: Sequence[Statement], pairs: Sequence[Pair])
         tx = x(day)
         out.append(f'<line class="tick" x1="{tx:.1f}" y1="{AXIS_Y - 4}" x2="{tx:.1f}" y2="{AXIS_Y + 4}"/>')
         out.append(f'<text class="tick-label" x="{tx:.1f}" y="{AXIS_Y + 18}">{escape(label)}</text>')
+    # Pairs joining (nearly) the same two dates get nested arcs, not one on top of another.
+    nest: dict[int, int] = {}
+    seen: dict[tuple[int, int], int] = {}
+    for pair in sorted(pairs, key=lambda p: p.rank):
+        key = (round(x(pair.item.earlier.day) / 6), round(x(pair.item.later.day) / 6))
+        nest[pair.rank] = seen.get(key, 0)
+        seen[key] = nest[pair.rank] + 1
     # Arcs first, so statement markers sit on top of them.
     for pair in sorted(pairs, key=lambda p: p.item.score):
         item = pair.item
         x1, x2 = x(item.earlier.day), x(item.later.day)
-        rise = min(AXIS_Y - 14, 18 + (x2 - x1) * 0.35)
+        top = AXIS_Y - 14
+        rise = min(top, 18 + (x2 - x1) * 0.35)
+        if nest[pair.rank]:
+            rise = max(10.0, rise - 22 * nest[pair.rank])
         mid = (x1 + x2) / 2
         colour = score_colour(item.score)
         tip = (

@@ -23,7 +23,7 @@ REVIEW_NOTICE = "Candidates for human review, not verdicts."
 _MONTHS = (
     "January February March April May June July August September October November December"
 ).split()
-_TOKEN = re.compile(r"\w+|[^\w\s]+", re.UNICODE)
+_TOKEN = re.compile(r"\w+(?:['\u2019]\w+)*|[^\w\s]+", re.UNICODE)
 
 #: Settings keys that may hold the judge threshold, most specific first.
 THRESHOLD_KEYS = ("judge_threshold", "threshold", "min_judge", "judge_min")
