@@ -1,0 +1,143 @@
+"""Command line: ``contradict report CORPUS`` (and ``contradict extract``).
+
+Exit codes: 0 on success, 2 with a one-line message on bad input or usage.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    name="contradict",
+    help="Find where a speaker contradicts themselves, with evidence.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+
+
+@app.callback()
+def _main() -> None:
+    """Find where a speaker contradicts themselves, with evidence."""
+
+
+class Format(str, Enum):
+    markdown = "markdown"
+    json = "json"
+    html = "html"
+    claimreview = "claimreview"
+    csv = "csv"
+
+
+def fail(message: str) -> None:
+    """Print a one-line error and exit with status 2."""
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code=2)
+
+
+def parse_columns(spec: Optional[str]) -> Optional[dict[str, str]]:
+    """``quotebank`` or ``field=column,field=column`` as a column mapping."""
+    if not spec:
+        return None
+    from .corpus import QUOTEBANK_COLUMNS, REQUIRED, OPTIONAL
+
+    if spec.strip().lower() == "quotebank":
+        return dict(QUOTEBANK_COLUMNS)
+    mapping: dict[str, str] = {}
+    for item in spec.split(","):
+        field, sep, column = item.partition("=")
+        if not sep or field.strip() not in REQUIRED + OPTIONAL or not column.strip():
+            fail(f"--columns: expected 'quotebank' or field=column pairs with fields among "
+                 f"{', '.join(REQUIRED + OPTIONAL)}; got {item!r}")
+        mapping[field.strip()] = column.strip()
+    return mapping
+
+
+@app.command()
+def report(
+    corpus: Annotated[list[Path], typer.Argument(help="Statements (JSONL, CSV, TSV, Parquet), or articles with --from-articles.")],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.markdown,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of the terminal.")] = None,
+    model: Annotated[Optional[str], typer.Option(help="Embedding model name or path (default: bundled all-MiniLM-L6-v2).")] = None,
+    aliases: Annotated[Optional[Path], typer.Option(help="Speaker aliases: JSON, or TSV 'variant<TAB>canonical'.")] = None,
+    columns: Annotated[Optional[str], typer.Option(help="'quotebank' or field=column,... for differently named columns.")] = None,
+    min_score: Annotated[float, typer.Option(help="Leave out findings below this final score (0 keeps all).")] = 0.5,
+    top: Annotated[Optional[int], typer.Option(help="Keep only the N best findings.")] = None,
+    k: Annotated[int, typer.Option(help="Nearest same-speaker neighbours per statement.")] = 10,
+    judge: Annotated[str, typer.Option(help="'default', a CrossEncoder name or path, or 'none'.")] = "default",
+    judge_budget: Annotated[int, typer.Option(help="At most this many pairs go to the judge.")] = 2000,
+    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Skip bad rows (reported) instead of stopping.")] = False,
+    from_articles: Annotated[bool, typer.Option("--from-articles", help="CORPUS is articles (text/HTML files or folders): extract statements first.")] = False,
+    date: Annotated[Optional[str], typer.Option(help="With --from-articles: article date when the article has none.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the embedding cache.")] = False,
+) -> None:
+    """Rank the contradictions in CORPUS and write a report."""
+    from .corpus import CorpusError
+    from .pipeline import find_contradictions
+    from .report import Report
+
+    if top is not None and top < 0:
+        fail("--top must be >= 0")
+    try:
+        if from_articles:
+            source = _articles(corpus, date=date, aliases=aliases)
+        elif len(corpus) != 1:
+            fail("give one corpus file (or several articles with --from-articles)")
+        else:
+            source = corpus[0]
+        with err.status("Finding contradictions...", spinner="dots") if err.is_terminal else _null():
+            results = find_contradictions(
+                source,
+                model=model,
+                aliases=aliases,
+                columns=parse_columns(columns),
+                k=k,
+                min_score=min_score,
+                on_error="skip" if skip_invalid else "raise",
+                judge=None if judge.lower() == "none" else judge,
+                judge_budget=judge_budget,
+                cache=not no_cache,
+            )
+    except (CorpusError, FileNotFoundError, ValueError, TypeError) as exc:
+        fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    if top is not None:
+        del results[top:]
+    text = Report(results).render(fmt.value)
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"wrote {len(results)} findings to {output}", highlight=False)
+    for skipped in results.skipped:
+        err.print(f"skipped {skipped.source}, row {skipped.row}, field '{skipped.field}': {skipped.reason}",
+                  highlight=False, soft_wrap=True)
+
+
+def _articles(paths: list[Path], *, date: Optional[str], aliases: Optional[Path]) -> list[dict]:
+    """Statements extracted from articles (see ``contradict extract``)."""
+    from .extract import extract_corpus
+
+    return extract_corpus(paths, date=date, aliases=aliases)
+
+
+class _null:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
