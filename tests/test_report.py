@@ -362,3 +362,9 @@ def test_timeline_nests_arcs_that_join_the_same_dates(results: Results) -> None:
     controls = {a.get("href"): float(a.find("s:path", ns).get("d").split()[1].split(",")[1]) for a in svg.findall("s:a", ns)}
     assert tops["#finding-1"] == tops["#finding-2"]
     assert controls["#finding-1"] < controls["#finding-2"]  # the first finding's arc rises higher
+
+
+def test_truncated_results_say_how_many_were_found(results: Results) -> None:
+    del results[2:]  # what the CLI's --top does
+    assert "- Findings: 2 (the best of 3 found)" in Report(results).to_markdown()
+    assert "findings to review (the best of 3 found)" in Report(results).to_html()

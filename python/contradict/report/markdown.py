@@ -74,7 +74,8 @@ def render(results: Results, title: str) -> str:
         lines.append(f"  - {count} × {escape(reason)}")
     lines.append(f"- Speakers: {view.corpus_speakers(results)}")
     lines.append(f"- Pairs scored: {stats.candidate_pairs}; sent to the judge: {stats.judged_pairs}")
-    lines.append(f"- Findings: {len(results)}")
+    found = f" (the best of {stats.reported} found)" if stats.reported > len(results) else ""
+    lines.append(f"- Findings: {len(results)}{found}")
     if stats.seconds:
         stages = ", ".join(f"{escape(k)} {view.fmt_seconds(v)}" for k, v in stats.seconds.items() if k != "total")
         lines.append(f"- Run time: {view.fmt_seconds(view.total_seconds(results))}" + (f" ({stages})" if stages else ""))

@@ -21,6 +21,8 @@ WIDTH = 880
 HEIGHT = 118
 AXIS_Y = 92
 LEFT, RIGHT = 24, 24
+#: Statements outside findings closer than this (in SVG units) share a marker.
+BUCKET_PX = 3
 
 
 @dataclass(frozen=True)
@@ -119,23 +121,38 @@ def render(speaker: str, statements: Sequence[Statement], pairs: Sequence[Pair])
             f'stroke="{colour}" stroke-width="{1.5 + 2.5 * item.score:.1f}" fill="none"/>'
             f'<text class="arc-label" x="{mid:.1f}" y="{AXIS_Y - rise - 4:.1f}">#{pair.rank}</text></a>'
         )
-    for stmt in sorted(stmts, key=lambda s: s.id in involved):
-        sx = x(stmt.day)
-        cls = "stmt hit" if stmt.id in involved else "stmt"
+    # Statements outside any finding share one marker per few pixels, so a
+    # speaker with thousands of statements still gives a small page.
+    buckets: dict[tuple[int, str], list[Statement]] = {}
+    for stmt in stmts:
+        if stmt.id not in involved:
+            buckets.setdefault((round(x(stmt.day) / BUCKET_PX), stmt.kind), []).append(stmt)
+    for group in buckets.values():
+        out.append(_marker(x(group[0].day), group, radius, "stmt"))
+    for stmt in stmts:
+        if stmt.id in involved:
+            out.append(_marker(x(stmt.day), [stmt], radius, "stmt hit"))
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def _marker(sx: float, group: Sequence[Statement], radius: float, cls: str) -> str:
+    """Circle (claim) or diamond (action) with a tooltip quoting the statement."""
+    stmt = group[0]
+    if len(group) == 1:
         tip = f"{view.human_date(stmt)} ({stmt.kind}): {stmt.text}"
         if len(tip) > 220:
             tip = tip[:217] + "..."
-        if stmt.kind == "action":
-            r = radius * 1.3
-            shape = (
-                f'<path class="{cls} action" d="M{sx:.1f},{AXIS_Y - r:.1f} L{sx + r:.1f},{AXIS_Y} '
-                f'L{sx:.1f},{AXIS_Y + r:.1f} L{sx - r:.1f},{AXIS_Y} Z">'
-            )
-            out.append(f"{shape}<title>{escape(tip)}</title></path>")
-        else:
-            out.append(
-                f'<circle class="{cls} claim" cx="{sx:.1f}" cy="{AXIS_Y}" r="{radius}">'
-                f"<title>{escape(tip)}</title></circle>"
-            )
-    out.append("</svg>")
-    return Markup("".join(out))
+    else:
+        days = sorted(s.day for s in group)
+        first = min(group, key=lambda s: s.day)
+        last = max(group, key=lambda s: s.day)
+        span = view.human_date(first) if days[0] == days[-1] else f"{view.human_date(first)} to {view.human_date(last)}"
+        tip = f"{len(group)} {stmt.kind}s, {span}"
+    if stmt.kind == "action":
+        r = radius * 1.3
+        return (
+            f'<path class="{cls} action" d="M{sx:.1f},{AXIS_Y - r:.1f} L{sx + r:.1f},{AXIS_Y} '
+            f'L{sx:.1f},{AXIS_Y + r:.1f} L{sx - r:.1f},{AXIS_Y} Z"><title>{escape(tip)}</title></path>'
+        )
+    return f'<circle class="{cls} claim" cx="{sx:.1f}" cy="{AXIS_Y}" r="{radius}"><title>{escape(tip)}</title></circle>'

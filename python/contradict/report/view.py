@@ -289,6 +289,8 @@ def settings_rows(settings: Mapping[str, Any]) -> list[tuple[str, str]]:
             rows.extend((f"{key}.{k}", v) for k, v in settings_rows(value))
         elif isinstance(value, (list, tuple)):
             rows.append((str(key), ", ".join(str(v) for v in value)))
+        elif value is None:
+            rows.append((str(key), "none"))
         else:
             rows.append((str(key), str(value)))
     return rows
