@@ -12,10 +12,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from contradict import Report
 from contradict.corpus import Skipped, load_corpus
-from contradict.report import FORMATS, format_for_path, html as html_report, timeline, view
+from contradict.report import FORMATS, format_for_path, timeline, view
+from contradict.report import html as html_report
 from contradict.results import SCHEMA_VERSION, Contradiction, Results, Stats
 
 SCHEMA = Path(html_report.__file__).with_name("schema.json")
@@ -150,7 +150,7 @@ def test_json_keeps_results_layout_and_adds_explanations(results: Results) -> No
     assert data["schema_version"] == SCHEMA_VERSION
     for key in ("settings", "stats", "skipped"):
         assert data[key] == base[key]
-    for ours, theirs in zip(data["contradictions"], base["contradictions"]):
+    for ours, theirs in zip(data["contradictions"], base["contradictions"], strict=True):
         assert {k: ours[k] for k in theirs} == theirs
     first = data["contradictions"][0]
     assert first["rank"] == 1
@@ -206,7 +206,7 @@ def test_claimreview_describes_each_finding(results: Results) -> None:
     report = Report(results, published=dt.date(2024, 5, 1))
     reviews = json.loads(report.to_claimreview())
     assert len(reviews) == len(results)
-    for review, item in zip(reviews, results):
+    for review, item in zip(reviews, results, strict=True):
         assert review["@context"] == "https://schema.org" and review["@type"] == "ClaimReview"
         assert review["datePublished"] == "2024-05-01"
         assert review["claimReviewed"] == item.later.text
@@ -358,8 +358,9 @@ def test_timeline_nests_arcs_that_join_the_same_dates(results: Results) -> None:
     pairs = [timeline.Pair(1, first), timeline.Pair(2, twin)]
     svg = ET.fromstring(str(timeline.render("Jane Doe", [first.earlier, first.later], pairs)))
     ns = {"s": "http://www.w3.org/2000/svg"}
-    tops = {a.get("href"): float(a.find("s:path", ns).get("d").split()[0].split(",")[1]) for a in svg.findall("s:a", ns)}
-    controls = {a.get("href"): float(a.find("s:path", ns).get("d").split()[1].split(",")[1]) for a in svg.findall("s:a", ns)}
+    paths = {a.get("href"): a.find("s:path", ns).get("d").split() for a in svg.findall("s:a", ns)}
+    tops = {href: float(d[0].split(",")[1]) for href, d in paths.items()}
+    controls = {href: float(d[1].split(",")[1]) for href, d in paths.items()}
     assert tops["#finding-1"] == tops["#finding-2"]
     assert controls["#finding-1"] < controls["#finding-2"]  # the first finding's arc rises higher
 

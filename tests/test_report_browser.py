@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from contradict import Report
 from contradict.corpus import load_corpus
 from contradict.results import Contradiction, Results, Stats
@@ -262,7 +261,7 @@ def test_findings_highlights_and_timelines_are_visible(
     assert "human review, not verdicts" in page["notice"]
     assert page["summary"]
     assert len(page["findings"]) == len(example_results)
-    for shown, item in zip(page["findings"], example_results):
+    for shown, item in zip(page["findings"], example_results, strict=True):
         assert shown["visible"]
         assert shown["speaker"] == item.speaker
         assert shown["texts"] == [item.earlier.text, item.later.text]
@@ -383,7 +382,8 @@ def test_untrusted_text_never_runs_and_shows_as_text(browser: Browser, tmp_path:
       title: document.title,
       scripts: document.scripts.length,
       injected: document.querySelectorAll('img, iframe, b, i, svg svg, [onload], [onerror], [onmouseover]').length,
-      jsLinks: [...document.querySelectorAll('a')].filter(a => (a.getAttribute('href') || '').trim().toLowerCase().startsWith('javascript:')).length,
+      jsLinks: [...document.querySelectorAll('a')]
+        .filter(a => (a.getAttribute('href') || '').trim().toLowerCase().startsWith('javascript:')).length,
       texts: [...document.querySelectorAll('blockquote')].map(q => q.textContent),
       speaker: document.querySelector('article.finding h3').textContent,
       cues: [...document.querySelectorAll('.cues li')].map(li => li.textContent),

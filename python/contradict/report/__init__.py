@@ -45,7 +45,9 @@ def format_for_path(path: str | Path) -> str:
     suffix = Path(name).suffix
     if suffix not in _SUFFIXES:
         known = ", ".join(sorted(_SUFFIXES))
-        raise ValueError(f"{path}: cannot tell the report format from suffix {suffix!r}; use one of {known} or pass fmt")
+        raise ValueError(
+            f"{path}: cannot tell the report format from suffix {suffix!r}; use one of {known} or pass fmt"
+        )
     return _SUFFIXES[suffix]
 
 

@@ -11,6 +11,9 @@ from typing import Any
 from ..results import SCHEMA_VERSION, Results
 from . import view
 
+#: ClaimReview rating text: what was found, never a verdict.
+RATING_TEXT = "Contradicts an earlier statement by the same speaker (candidate for human review)"
+
 #: Where the JSON layout is documented (shipped inside the package).
 SCHEMA_FILE = "schema.json"
 
@@ -60,7 +63,7 @@ def to_payload(results: Results, title: str) -> dict[str, Any]:
         "statements": len(results.statements),
         "threshold": view.threshold(results.settings),
     }
-    for rank, (item, out) in enumerate(zip(results, payload["contradictions"]), start=1):
+    for rank, (item, out) in enumerate(zip(results, payload["contradictions"], strict=True), start=1):
         approx = item.earlier.precision != "day" or item.later.precision != "day"
         out["rank"] = rank
         out["cue_explanations"] = view.cue_texts(item)
@@ -159,7 +162,7 @@ def to_claimreview(results: Results, *, published: dt.date | None = None) -> lis
                 "isBasedOn": earlier,
                 "reviewRating": {
                     "@type": "Rating",
-                    "alternateName": "Contradicts an earlier statement by the same speaker (candidate for human review)",
+                    "alternateName": RATING_TEXT,
                     "ratingExplanation": f"Score {view.fmt_score(item.score)}; {cues}",
                 },
                 "reviewBody": body,

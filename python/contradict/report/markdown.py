@@ -67,7 +67,8 @@ def render(results: Results, title: str) -> str:
     """The whole report: summary, then findings ranked by score."""
     stats = results.stats
     thr = view.threshold(results.settings)
-    lines = [f"# {escape(title)}", "", f"> **{view.REVIEW_NOTICE}** Words that differ between the two statements are in bold.", ""]
+    notice = f"> **{view.REVIEW_NOTICE}** Words that differ between the two statements are in bold."
+    lines = [f"# {escape(title)}", "", notice, ""]
     lines += ["## Summary", ""]
     lines.append(f"- Statements: {stats.rows_read} read, {stats.rows_used} used, {stats.rows_skipped} skipped")
     for reason, count in view.skipped_reasons(results):
@@ -78,7 +79,8 @@ def render(results: Results, title: str) -> str:
     lines.append(f"- Findings: {len(results)}{found}")
     if stats.seconds:
         stages = ", ".join(f"{escape(k)} {view.fmt_seconds(v)}" for k, v in stats.seconds.items() if k != "total")
-        lines.append(f"- Run time: {view.fmt_seconds(view.total_seconds(results))}" + (f" ({stages})" if stages else ""))
+        total = view.fmt_seconds(view.total_seconds(results))
+        lines.append(f"- Run time: {total}" + (f" ({stages})" if stages else ""))
     for key, value in view.settings_rows(results.settings):
         lines.append(f"- {escape(key)}: {escape(value)}")
     lines += ["", "## Findings", ""]

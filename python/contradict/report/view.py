@@ -228,7 +228,7 @@ def word_diff(earlier: str, later: str) -> tuple[list[Segment], list[Segment]]:
 def _segments(text: str, spans: list[tuple[int, int]], changed: list[bool]) -> list[Segment]:
     out: list[Segment] = []
     pos = 0
-    for (start, end), flag in zip(spans, changed):
+    for (start, end), flag in zip(spans, changed, strict=True):
         gap = text[pos:start]
         if gap:
             # Spacing between two changed words belongs to the highlight.
