@@ -369,3 +369,30 @@ def test_truncated_results_say_how_many_were_found(results: Results) -> None:
     del results[2:]  # what the CLI's --top does
     assert "- Findings: 2 (the best of 3 found)" in Report(results).to_markdown()
     assert "findings to review (the best of 3 found)" in Report(results).to_html()
+
+
+def test_example_run_renders_in_every_format(example_corpus: Path) -> None:
+    """The real pipeline's output (bundled model, Rust scorer) through every exporter."""
+    from contradict import find_contradictions
+    from contradict.judge import JudgeError
+
+    try:
+        results = find_contradictions(example_corpus)
+    except JudgeError:  # judge weights not trained in this checkout
+        results = find_contradictions(example_corpus, judge=None)
+    assert len(results) > 0
+    report = Report(results)
+    payload = json.loads(report.to_json())
+    _check_required(payload, json.loads(SCHEMA.read_text(encoding="utf-8")), json.loads(SCHEMA.read_text()))
+    assert [c["score"] for c in payload["contradictions"]] == [c.score for c in results]
+    for item, explained in zip(results, payload["contradictions"], strict=True):
+        assert len(explained["cue_explanations"]) == len(item.cues)
+        assert not any(text.startswith(("{", "[")) for text in explained["cue_explanations"])
+    assert len(list(csv.DictReader(io.StringIO(report.to_csv())))) == len(results)
+    assert len(json.loads(report.to_claimreview())) == len(results)
+    md = report.to_markdown()
+    assert md.count("\n### ") == len(results)
+    page = report.to_html()
+    assert page.count('<svg class="timeline"') == len({c.speaker for c in results})
+    jsonschema = pytest.importorskip("jsonschema", reason="full schema validation needs jsonschema")
+    jsonschema.validate(payload, json.loads(SCHEMA.read_text(encoding="utf-8")))
