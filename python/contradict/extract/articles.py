@@ -142,7 +142,7 @@ _STAMP = re.compile(
 _AUTHOR = re.compile(r"^[ \t]*(?:avatar de|avatar of|avatar|posté par|posted by|par|by)\s+(?P<name>\S[^\n]{0,40}?)[ \t]*$", re.I)
 _VOTES = re.compile(r"^[ \t]*\d+[ \t]+\d+[ \t]*$")
 _CITE = re.compile(r"^[ \t]*(?:citation\s+)?(?:envoyé par|quote from|originally posted by|citation de)\s+"
-                   r"(?P<name>\S+)(?:\s+voir le message|\s+view post)?[ \t]*$|^[ \t]*(?P<name2>\S+) a écrit\s*:[ \t]*$"
+                   r"(?P<name>\S+(?: \S+)?)(?:\s+voir le message|\s+view post)[ \t]*$|^[ \t]*(?:citation\s+)?(?:envoyé par|quote from|originally posted by|citation de)\s+(?P<name4>\S+)[ \t]*$|^[ \t]*(?P<name2>\S+) a écrit\s*:[ \t]*$"
                    r"|^[ \t]*(?P<name3>\S+) wrote\s*:[ \t]*$", re.I)
 
 
@@ -189,7 +189,7 @@ def find_comments(text: str) -> tuple[int, list[Comment]]:
         cm = _CITE.match(first)
         if cm:
             own = own[1:]
-            name = cm["name"] or cm["name2"] or cm["name3"]
+            name = cm["name"] or cm["name2"] or cm["name3"] or cm["name4"]
             if own:
                 quoted = own.pop(0)
                 cited.append((name, lines[quoted][0], lines[quoted][1]))

@@ -1,0 +1,221 @@
+"""People named in an article, and resolution of pronouns and role nouns to them.
+
+A capitalised name is a person when it starts with a known first name or initials,
+when a role noun introduces it ("le journaliste Ken Klippenstein"), when the alias
+table knows it, or when it is the surname of a person named in full ("Musk" after
+"Elon Musk"). "Il", "he", "le milliardaire" resolve to the most recent compatible
+person within two sentences, preferring subjects; a role noun first looks for an
+earlier apposition that bound it to a name ("Elon Musk, le patron de Twitter").
+Names inside quotes or inside someone's reported words never serve as antecedents.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from ..speakers import normalize_name
+from .lexicon import first_names, function_words, role_nouns
+
+UPPER = "A-ZÀ-ÖØ-Þ"
+TOKEN = rf"(?:[A-Z]\.(?:\s?[A-Z]\.)*|[{UPPER}][\w'’\-]*)"
+PARTICLE = r"(?:de|du|van|von|der|den|da|di|del|bin|ben|al|el|la|le|Mc)"
+NAME_RE = re.compile(rf"(?<![\w'’\-]){TOKEN}(?:[ \u00a0\u202f]+(?:{PARTICLE}[ \u00a0\u202f]+)?{TOKEN})*")
+INITIALS = re.compile(r"^(?:[A-Z]\.?){1,3}$")
+ORG_WORDS = {
+    "post", "times", "journal", "news", "group", "inc", "pac", "party", "union", "commission",
+    "street", "house", "files", "media", "corp", "company", "foundation", "institute",
+    "university", "court", "council", "ministry", "tribune", "monde", "figaro", "libération",
+    "bank", "fund", "agency", "office", "department", "club", "team", "network", "press",
+}
+GENITIVE = re.compile(r"(?:\b(?:de|du|des|of)\s+|\bd['’]|['’]s\s+)$", re.I)
+_ELISION = re.compile(r"['’]s$")
+
+
+def _is_function(token: str) -> bool:
+    return token.lower().strip(".") in function_words()
+
+
+def clean_name(raw: str) -> tuple[str, int]:
+    """Drop leading function words ("Selon Elon Musk" -> "Elon Musk"); returns the name
+    and how many characters were dropped from its start."""
+    tokens = raw.split()
+    dropped = 0
+    while tokens and _is_function(tokens[0]):
+        dropped = raw.index(tokens[1], dropped + len(tokens[0])) if len(tokens) > 1 else len(raw)
+        tokens = tokens[1:]
+    while tokens and _is_function(tokens[-1]):
+        tokens = tokens[:-1]
+    name = " ".join(tokens)
+    return _ELISION.sub("", name), dropped
+
+
+def _role_parts(lang: str) -> tuple[str, str]:
+    nouns = sorted(role_nouns(lang), key=len, reverse=True)
+    alt = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in nouns)
+    if lang == "fr":
+        mods = r"(?:(?:ancien|ancienne|nouveau|nouvel|nouvelle|futur|future|jeune|célèbre|richissime|puissant|puissante|influent|influente|sulfureux|sulfureuse|fantasque|excentrique|même)\s+)?"
+    else:
+        mods = r"(?:(?:former|new|then|outgoing|incoming|[A-Z][\w.&-]*)\s+){0,2}"
+    return mods, alt
+
+
+def role_pattern(lang: str) -> re.Pattern[str]:
+    """A definite role phrase: "le patron", "l'ancien président", "the Tesla CEO"."""
+    mods, alt = _role_parts(lang)
+    det = r"(?:(?<![\w])(?P<det>le|la|l['’]|ce|cet|cette|du|au)\s*)" if lang == "fr" else r"(?:(?<![\w])(?P<det>the)\s+)"
+    return re.compile(det + mods + r"(?P<role>" + alt + r")(?![\w])", re.I)
+
+
+def apposition_pattern(lang: str) -> re.Pattern[str]:
+    """", le patron de Twitter" / ", un journaliste indépendant" right after a name."""
+    mods, alt = _role_parts(lang)
+    det = r"(?:(?:le|la|l['’]|un|une)\s*)?" if lang == "fr" else r"(?:(?:the|a|an)\s+)?"
+    return re.compile(r",\s*" + det + mods + r"(?P<role>" + alt + r")(?![\w])", re.I)
+
+
+@dataclass
+class Mention:
+    """A reference to a person at a text position."""
+
+    start: int
+    end: int
+    person: str
+    gender: str
+    genitive: bool
+    subject: bool
+
+
+@dataclass
+class People:
+    """Persons of one article, their mentions, and role-noun bindings."""
+
+    lang: str
+    mentions: list[Mention] = field(default_factory=list)
+    bindings: list[tuple[int, str, str]] = field(default_factory=list)
+    """(position, role noun, person) from "le journaliste Ken Klippenstein" / "X, le patron de Y"."""
+    genders: dict[str, str] = field(default_factory=dict)
+    surnames: dict[str, str] = field(default_factory=dict)
+    blocked: list[tuple[int, int]] = field(default_factory=list)
+    """Spans (reported words) whose names cannot be antecedents."""
+
+    def add(self, mention: Mention) -> None:
+        keys = [m.start for m in self.mentions]
+        self.mentions.insert(bisect.bisect(keys, mention.start), mention)
+
+    def gender(self, person: str) -> str:
+        return self.genders.get(person, "x")
+
+    def _eligible(self, lo: int, hi: int, gender: str, *, genitive_ok: bool) -> list[Mention]:
+        out = []
+        for m in self.mentions:
+            if m.start < lo or m.start >= hi:
+                continue
+            if m.genitive and not genitive_ok:
+                continue
+            if any(a <= m.start < b for a, b in self.blocked):
+                continue
+            g = self.gender(m.person) if m.gender == "x" else m.gender
+            if gender != "x" and g != "x" and g != gender:
+                continue
+            out.append(m)
+        return out
+
+    def resolve(self, pos: int, window_start: int, gender: str, *, last_mentioned: bool = False) -> str | None:
+        """The person a pronoun or role noun at ``pos`` refers to, or None if unclear."""
+        cands = self._eligible(window_start, pos, gender, genitive_ok=last_mentioned)
+        if not cands:
+            return None
+        if last_mentioned:
+            return cands[-1].person
+        subjects = [m for m in cands if m.subject]
+        return (subjects or cands)[-1].person
+
+    def bound(self, role: str, pos: int) -> str | None:
+        """The person a role noun was last bound to before ``pos``."""
+        best = None
+        for at, noun, person in self.bindings:
+            if noun == role and at < pos:
+                best = person
+        return best
+
+
+def find_people(text: str, masked: str, end: int, lang: str, known: dict[str, str]) -> People:
+    """Named persons in ``masked[:end]`` (quotes masked) with their mentions and bindings.
+
+    ``known`` maps normalised alias spellings to canonical names.
+    """
+    people = People(lang)
+    firsts = first_names()
+    roles = role_pattern(lang)
+    apposition = apposition_pattern(lang)
+    raw: list[tuple[int, int, str]] = []
+    for m in NAME_RE.finditer(masked, 0, end):
+        name, dropped = clean_name(m.group())
+        if name:
+            raw.append((m.start() + dropped, m.start() + dropped + len(name), name))
+    full: dict[str, str] = {}
+    role_before: dict[int, str] = {}
+    for a, b, name in raw:
+        before = masked[max(0, a - 60):a]
+        rm = None
+        for rm in roles.finditer(before):
+            pass
+        gap = before[rm.end():] if rm is not None else ""
+        if rm is not None and re.fullmatch(r"(?:\s+[a-zà-ÿ\-]+){0,2}\s+", gap) and \
+                not any(w in function_words() for w in gap.split()):
+            role_before[a] = rm["role"].lower()
+    for a, b, name in raw:
+        tokens = name.split()
+        if any(t.lower() in ORG_WORDS for t in tokens):
+            continue
+        key = normalize_name(name)
+        is_person = key in known or (len(tokens) >= 2 and (tokens[0] in firsts or INITIALS.match(tokens[0]) is not None)) or a in role_before
+        if is_person:
+            canonical = known.get(key, name)
+            full.setdefault(canonical, canonical)
+            if tokens[0] in firsts:
+                people.genders.setdefault(canonical, firsts[tokens[0]])
+    for canonical in full:
+        last = normalize_name(canonical.split()[-1])
+        people.surnames[last] = canonical if people.surnames.get(last, canonical) == canonical else ""
+    for a, b, name in raw:
+        key = normalize_name(name)
+        tokens = name.split()
+        if any(t.lower() in ORG_WORDS for t in tokens) and key not in known:
+            continue
+        person = None
+        if key in known:
+            person = known[key]
+        elif name in full:
+            person = name
+        elif len(tokens) == 1 and people.surnames.get(key):
+            person = people.surnames[key]
+        elif a in role_before:
+            person = name
+        if not person:
+            continue
+        genitive = bool(GENITIVE.search(masked[max(0, a - 6):a]))
+        people.add(Mention(a, b, person, people.gender(person), genitive, is_subject_position(masked, a, roles)))
+        if a in role_before:
+            people.bindings.append((a, role_before[a], person))
+        am = apposition.match(masked, b)
+        if am:
+            people.bindings.append((b, am["role"].lower(), person))
+    return people
+
+
+_BOUNDARY_WORDS = re.compile(r"(?:^|[,;:(«“\"]|\b(?:et|mais|que|qu['’]|dont|and|but|that|who|qui)|\.)\s*$", re.I)
+
+
+def is_subject_position(masked: str, start: int, roles: re.Pattern[str]) -> bool:
+    """True when nothing but a role phrase separates ``start`` from a clause opening."""
+    line_start = masked.rfind("\n", 0, start) + 1
+    before = masked[max(line_start, start - 80):start]
+    rm = None
+    for rm in roles.finditer(before):
+        pass
+    if rm is not None and re.fullmatch(r"(?:\s+[a-zà-ÿ\-]+){0,2}\s+", before[rm.end():]):
+        before = before[:rm.start()]
+    return bool(_BOUNDARY_WORDS.search(before)) or not before.strip()
