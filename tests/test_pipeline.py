@@ -91,3 +91,10 @@ def test_skip_mode_counts_add_up(tmp_path: Path, example_rows: list[dict]) -> No
     assert (s.rows_read, s.rows_used, s.rows_skipped) == (len(example_rows) + 2, len(example_rows), 2)
     assert [(k.row, k.field) for k in results.skipped] == [(len(example_rows) + 1, "text"), (len(example_rows) + 2, "date")]
     assert len(load_corpus(path, on_error="skip").statements) == s.rows_used
+
+
+@pytest.mark.parametrize("rows", [[], [{"id": "1", "speaker": "A", "text": "Alone.", "date": "2020"}]])
+def test_corpora_without_pairs_give_empty_results(rows: list[dict]) -> None:
+    results = find_contradictions(rows)
+    assert list(results) == [] and results.stats.candidate_pairs == 0
+    assert results.stats.rows_read == len(rows)

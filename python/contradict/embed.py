@@ -198,7 +198,9 @@ def embed_texts(
 def _dimension(model: str | None, known: dict[str, np.ndarray]) -> int:
     if known:
         return len(next(iter(known.values())))
-    return int(load_model(model).get_sentence_embedding_dimension())
+    encoder = load_model(model)
+    dimension = getattr(encoder, "get_embedding_dimension", None) or encoder.get_sentence_embedding_dimension
+    return int(dimension())
 
 
 def _open_cache(cache: Any, model: str) -> EmbeddingCache | None:
