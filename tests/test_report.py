@@ -396,3 +396,17 @@ def test_example_run_renders_in_every_format(example_corpus: Path) -> None:
     assert page.count('<svg class="timeline"') == len({c.speaker for c in results})
     jsonschema = pytest.importorskip("jsonschema", reason="full schema validation needs jsonschema")
     jsonschema.validate(payload, json.loads(SCHEMA.read_text(encoding="utf-8")))
+
+
+def test_skipped_rows_grouped_by_reason_keeping_what_does_not_vary() -> None:
+    skipped = [
+        Skipped("a.jsonl", 3, "kind", "kind must be 'claim' or 'action', not 'foo'"),
+        Skipped("a.jsonl", 5, "kind", "kind must be 'claim' or 'action', not 'bar'"),
+        Skipped("a.jsonl", 7, "date", "required field is missing"),
+    ]
+    assert view.skipped_reasons(Results([], skipped=skipped)) == [
+        ("kind: kind must be 'claim' or 'action', not '…' (e.g. a.jsonl row 3)", 2),
+        ("date: required field is missing (a.jsonl row 7)", 1),
+    ]
+    md = Report(Results([], skipped=skipped)).to_markdown()
+    assert "  - 2 × kind: kind must be 'claim' or 'action', not '…' \\(e.g. a.jsonl row 3\\)" in md

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from ..corpus import Statement
+from ..corpus import Skipped, Statement
 from ..results import Contradiction, Results
 
 #: Said on every output: the scores rank candidates, they do not decide.
@@ -304,11 +304,35 @@ def total_seconds(results: Results) -> float:
     return float(sum(seconds.values()))
 
 
+_QUOTED = re.compile(r"'[^']*'")
+
+
 def skipped_reasons(results: Results) -> list[tuple[str, int]]:
-    """Why rows were skipped, grouped: ``("date: cannot parse ...", 3)``."""
-    counts: dict[str, int] = {}
+    """Why rows were skipped, grouped: ``("date: cannot parse '…' …, e.g. x.jsonl row 9", 3)``.
+
+    Reasons that differ only in a quoted value share a line; only the quoted
+    values that vary within the group become ``'…'``.
+    """
+    groups: dict[tuple[str, str], list[Skipped]] = {}
     for item in results.skipped:
-        reason = re.sub(r"'[^']*'", "'…'", item.reason)
-        key = f"{item.field}: {reason}"
-        counts[key] = counts.get(key, 0) + 1
-    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        groups.setdefault((item.field, _QUOTED.sub("'…'", item.reason)), []).append(item)
+    out = []
+    for (field_name, _pattern), items in groups.items():
+        first = items[0]
+        slots = [_QUOTED.findall(i.reason) for i in items]
+        varying = {k for k in range(len(slots[0])) if any(s[k] != slots[0][k] for s in slots)}
+        reason = _blank(first.reason, varying)
+        where = f"e.g. {first.source} row {first.row}" if len(items) > 1 else f"{first.source} row {first.row}"
+        out.append((f"{field_name}: {reason} ({where})", len(items)))
+    return sorted(out, key=lambda kv: (-kv[1], kv[0]))
+
+
+def _blank(reason: str, slots: set[int]) -> str:
+    """``reason`` with its quoted values at positions ``slots`` replaced by ``'…'``."""
+    pieces = _QUOTED.split(reason)
+    values = _QUOTED.findall(reason)
+    out = [pieces[0]]
+    for k, value in enumerate(values):
+        out.append("'…'" if k in slots else value)
+        out.append(pieces[k + 1])
+    return "".join(out)
