@@ -127,6 +127,44 @@ def _articles(paths: list[Path], *, date: Optional[str], aliases: Optional[Path]
     return extract_corpus(paths, date=date, aliases=aliases)
 
 
+# --- contradict extract: articles -> statements (owned by contradict.extract) ----------
+
+
+@app.command()
+def extract(
+    articles: Annotated[list[Path], typer.Argument(help="Article files or folders (plain text or HTML).")],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write statements (JSONL) here instead of the terminal.")] = None,
+    date: Annotated[Optional[str], typer.Option(help="Article date (YYYY, YYYY-MM or YYYY-MM-DD) for articles that state none.")] = None,
+    lang: Annotated[Optional[str], typer.Option(help="'fr' or 'en' (detected per article when left out).")] = None,
+    aliases: Annotated[Optional[Path], typer.Option(help="Speaker aliases: JSON, or TSV 'variant<TAB>canonical'.")] = None,
+    attributed_only: Annotated[bool, typer.Option("--attributed-only", help="Leave out statements whose speaker is unnamed.")] = False,
+) -> None:
+    """Extract attributed, dated statements (quotes, reported speech, actions) from ARTICLES."""
+    import json
+
+    from .extract import extract_corpus
+
+    if lang is not None and lang not in ("fr", "en"):
+        fail(f"--lang must be 'fr' or 'en', not {lang!r}")
+    try:
+        records = extract_corpus(articles, date=date, lang=lang, aliases=aliases, keep_undated=True)
+    except (FileNotFoundError, ValueError) as exc:
+        fail(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    undated = [r for r in records if not r["date"]]
+    records = [r for r in records if r["date"] and not (attributed_only and r.get("unattributed"))]
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    if output is None:
+        sys.stdout.write(lines)
+    else:
+        output.write_text(lines, encoding="utf-8")
+    unnamed = sum(1 for r in records if r.get("unattributed"))
+    where = f" to {output}" if output else ""
+    err.print(f"wrote {len(records)} statements{where} ({unnamed} with an unnamed speaker)", highlight=False)
+    for source in sorted({str(r["source"]) for r in undated}):
+        err.print(f"skipped undated statements of {source}: no date in the article; pass --date", highlight=False,
+                  soft_wrap=True)
+
+
 class _null:
     def __enter__(self) -> None:
         return None
