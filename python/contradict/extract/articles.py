@@ -223,8 +223,8 @@ def parse_article(raw: str, *, source: str | None = None, is_html: bool | None =
             break
         except ValueError:
             continue
-    if date is None:
-        date = header_date(text)
-        date_source = "metadata" if date else None
     body_end, comments = find_comments(text)
+    if date is None:
+        date = header_date(text[:body_end])
+        date_source = "metadata" if date else None
     return Article(text, source, date, date_source, body_end, comments)

@@ -140,7 +140,7 @@ def subject_before(masked: str, sent_start: int, verb_start: int, lang: str) -> 
     boundary = cuts[-1].group().strip().lower() if cuts else ""
     chunk = region[chunk_start:]
     ref = classify_phrase(chunk, sent_start + chunk_start, lang, relative=relative)
-    if ref is not None and ref.kind == "name" and boundary in ("et", "and"):
+    if ref is not None and boundary in ("et", "and"):
         prev_start = cuts[-2].end() if len(cuts) > 1 else 0
         ref = SubjectRef("unnamed", region[prev_start:].strip(), sent_start + prev_start)
     return ref, sent_start + (cuts[-1].start() if cuts else 0), False
@@ -149,10 +149,15 @@ def subject_before(masked: str, sent_start: int, verb_start: int, lang: str) -> 
 def subject_after(masked: str, verb_end: int, sent_end: int, lang: str) -> SubjectRef | None:
     """Inverted subject right after a verb: "…, a écrit le journaliste indépendant."."""
     rest = masked[verb_end:sent_end]
-    m = re.match(r"\s*(?P<np>[^,.;:!?«»\"“”()\n]{1,80}?)\s*(?=$|[,.;:!?()\n]|\s(?:sur|dans|lors|à|au|en|on|in|at|to|during|after|via|depuis|from|après|avant|before|pendant)\s)", rest)
+    m = re.match(r"\s*(?P<np>[^,.;:!?«»\"“”()\n]{1,80}?)\s*(?=$|[,.;:!?()\n]|\s(?:sur|dans|lors|à|au|aux|en|on|in|at|to|during|after|via|depuis|from|après|avant|before|pendant|devant|auprès|avec|chez|par|pour|selon|hier|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|yesterday|today|told|last|this|on|with|for|by)\s)", rest)
     if not m:
         return None
-    ref = classify_phrase(m["np"], verb_end + m.start("np"), lang)
+    np_text = m["np"]
+    lead = len(np_text) - len(np_text.lstrip())
+    name = NAME_RE.match(np_text, lead)
+    if name and name.end() < len(np_text.rstrip()):
+        np_text = np_text[:name.end()]
+    ref = classify_phrase(np_text, verb_end + m.start("np"), lang)
     if ref is None or ref.kind == "pronoun" and lang == "fr":
         return None
     return ref

@@ -22,6 +22,7 @@ from .actions import action_clause_end, has_cue
 from .articles import ARTICLE_SUFFIXES, Article, parse_article, read_article
 from .attribution import (
     SubjectRef,
+    is_org_like,
     classify_phrase,
     sentence_subject,
     subject_after,
@@ -48,7 +49,7 @@ _SELON_START = re.compile(r"(?P<intro>(?:[^,«»\"“”\x00]{0,40},\s*)?)" + _S
 _SELON_END = re.compile(r",\s*" + _SELON + r"(?P<who>[^,.;:!?«»\"“”\x00]{2,60}?)\s*[.!?]?\s*$", re.I)
 _COMME = re.compile(r"(?P<intro>(?:[^,«»\x00]{0,40},\s*)?)(?:comme|ainsi que)\s+(?:le\s+|l['’])(?P<verb>[\w-]+)\s+(?P<who>[^,«»:\x00]{2,60}?)\s*,\s*", re.I)
 _PAREN_SOURCE = re.compile(r"[ \u00a0\u202f]*\((?P<src>[A-ZÀ-Þ][^()\n]{1,40})\)")
-_TRIM = " \u00a0\u202f\t\n,;:.!?—–-"
+_TRIM = " \u00a0\u202f\t\n,;:.—–-"
 
 
 @dataclass
@@ -166,15 +167,23 @@ def _content_after(state: _State, v: VerbMatch, sb: int, cuts: list[int], verbs:
             start = v.end + m.start("inf")
             return start, _clause_end(cuts, start, sb), None
     if lang == "en":
-        m = re.match(r"\s+to\s+[a-z]+", masked[v.end:sb])
+        m = re.match(r"\s+to\s+(?P<inf>[a-z]+)", masked[v.end:sb])
         if m and v.lemma in _EN_TO_VERBS:
-            start = v.end + m.start() + len(m.group()) - len(m.group().lstrip())
+            start = v.end + m.start("inf")
             return start, _clause_end(cuts, start, sb), None
         m = _CLAUSE_OPENER_EN.match(masked[v.end:sb])
         if m and v.lemma in _EN_BARE_CLAUSE and v.form not in ("told", "tells", "telling"):
             start = v.end + len(m.group()) - len(m.group().lstrip())
             return start, _clause_end(cuts, start, sb), None
     return None
+
+
+def _looks_like_person(name: str) -> bool:
+    """A two- or three-word capitalised name with no organisation word, as the subject of
+    a speech verb, is taken for a person ("Dana Cole said")."""
+    tokens = name.split()
+    return 2 <= len(tokens) <= 3 and all(t[:1].isupper() for t in tokens) and not is_org_like(name) \
+        and tokens[0] not in ("Le", "La", "Les", "L'", "L’", "The")
 
 
 class _Resolver:
@@ -202,6 +211,9 @@ class _Resolver:
                     return known[key], True
                 if people.surnames.get(key):
                     person = people.surnames[key]
+                elif _looks_like_person(ref.text):
+                    person = ref.text
+                    people.surnames.setdefault(normalize_name(person.split()[-1]), person)
                 else:
                     return ref.text, False
         elif ref.kind == "pronoun":
@@ -309,11 +321,13 @@ def _sentence(state: _State, res: _Resolver, si: int) -> None:
         if any(mm.person != prev.speaker for mm in between):
             continue
         state.consumed.add(q.start)
-        state.people.blocked.append((q.inner_start, q.inner_end))
-        state.statements.append(_Stmt("claim", prev.ref, q.inner_start, q.inner_end, si, q.start, prev.speaker, True, True))
+        a, b = _trim(state.text, q.inner_start, q.inner_end)
+        state.people.blocked.append((a, b))
+        state.statements.append(_Stmt("claim", prev.ref, a, b, si, q.start, prev.speaker, True, True))
     # 7. Reported actions.
+    spoken = {s.anchor for s in state.statements if s.sentence == si}
     for v in verbs:
-        if v.kind == "action":
+        if v.kind == "action" and v.start not in spoken:
             _action(state, res, si, v, verbs, cuts)
     # Role phrases in subject position become mentions for later pronouns.
     roles = role_pattern(lang)

@@ -106,9 +106,11 @@ def find_verbs(text: str, start: int, end: int, lang: str) -> list[VerbMatch]:
                 found.append(match)
     found.sort(key=lambda v: (v.start, v.kind != "speech"))
     out: list[VerbMatch] = []
+    last_end = {"speech": -1, "action": -1}
     for v in found:
-        if out and v.start < out[-1].end:
+        if v.start < last_end[v.kind]:
             continue
+        last_end[v.kind] = v.end
         out.append(v)
     return out
 
@@ -148,5 +150,5 @@ def _to_match(m: re.Match[str], kind: str, by_form: dict[str, VerbEntry], lang: 
     form = m["sverb"].lower()
     entry = by_form[form]
     inv = m["sinv"] if lang == "fr" else None
-    plural = form.endswith("ent") if lang == "fr" else False
+    plural = lang == "fr" and (form.endswith("ent") and not re.search(r"(?:[tv]ient|dément)$", form) or form == "font")
     return VerbMatch(m.start(), m.end(), kind, entry.lemma, form, "finite", inv, plural, entry.cue)

@@ -1,0 +1,128 @@
+"""Extraction of statements from articles: each rule on short written articles, exactly."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from contradict.extract import extract_corpus, extract_statements, parse_article
+from contradict.extract.dates import PartialDate, find_dates
+from contradict.extract.quotes import find_quotes, split_sentences
+
+ARTICLES = Path(__file__).parent / "data" / "articles"
+CASES = sorted(p for p in ARTICLES.iterdir() if p.suffix in (".txt", ".html"))
+FIELDS = ("speaker", "kind", "text", "date", "date_source", "part")
+
+
+def _expected(path: Path) -> list[dict]:
+    lines = (path.parent / (path.name + ".expected.jsonl")).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def _view(record: dict) -> dict:
+    out = {k: record[k] for k in FIELDS}
+    if record.get("unattributed"):
+        out["unattributed"] = True
+    return out
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.name for p in CASES])
+def test_article_extraction_is_exact(path: Path) -> None:
+    records = extract_corpus([path])
+    assert [_view(r) for r in records] == _expected(path)
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.name for p in CASES])
+def test_offsets_point_at_the_statement(path: Path) -> None:
+    article = parse_article(path.read_text(encoding="utf-8"), source=str(path))
+    for r in extract_corpus([path]):
+        assert " ".join(article.text[r["start"]:r["end"]].split()) == r["text"]
+        assert r["source"] == str(path)
+
+
+def test_ids_are_unique_and_stable() -> None:
+    first = extract_corpus(ARTICLES)
+    second = extract_corpus(ARTICLES)
+    ids = [r["id"] for r in first]
+    assert len(ids) == len(set(ids))
+    assert ids == [r["id"] for r in second]
+    assert all(r["id"].split(":")[0] in {p.name for p in CASES} for r in first)
+
+
+def test_records_load_as_a_corpus() -> None:
+    from contradict.corpus import load_corpus
+
+    records = extract_corpus(ARTICLES)
+    corpus = load_corpus(records)
+    assert len(corpus) == len(records)
+    unattributed = [s for s in corpus.statements if s.extra.get("unattributed")]
+    assert {s.speaker for s in unattributed} == {r["speaker"] for r in records if r.get("unattributed")}
+
+
+def test_date_argument_used_when_article_has_none() -> None:
+    text = "Elon Musk a déclaré que X devait rester neutre. En 2020, il avait affirmé le contraire."
+    records = extract_statements(text, date="2022-04-28", source="note.txt")
+    assert [(r["speaker"], r["text"], r["date"], r["date_source"]) for r in records] == [
+        ("Elon Musk", "X devait rester neutre", "2022-04-28", "article"),
+    ]
+    assert records[0]["id"] == "note.txt:24-46"
+
+
+def test_undated_article_gets_inferred_year() -> None:
+    records = extract_statements("En 2021, Jean Dupont a déclaré que tout allait bien. Il a ajouté que rien ne changerait.")
+    assert [(r["date"], r["date_source"]) for r in records] == [("2021", "text"), ("2021", "inferred")]
+
+
+def test_aliases_map_speakers() -> None:
+    records = extract_statements("« Je reste », a dit Musk.", date="2024", aliases={"Elon Musk": ["Musk"]})
+    assert records[0]["speaker"] == "Elon Musk"
+
+
+def test_unresolvable_pronoun_is_kept_unattributed() -> None:
+    records = extract_statements("Il a déclaré que la plateforme resterait neutre.", date="2024-01")
+    assert records[0]["speaker"] == "unknown:Il" and records[0]["unattributed"] is True
+
+
+def test_quotes_with_french_spaces() -> None:
+    text = "Il dit\u00a0: «\u202fbonjour à tous\u00a0» puis «\u00a0au revoir\u00a0»."
+    quotes = find_quotes(text)
+    assert [text[q.inner_start:q.inner_end] for q in quotes] == ["bonjour à tous", "au revoir"]
+
+
+def test_sentences_never_split_inside_quotes() -> None:
+    text = "« Un. Deux. » a-t-il dit.Trois phrases ici. Fin"
+    quotes = find_quotes(text)
+    spans = split_sentences(text, 0, len(text), quotes)
+    assert [text[a:b] for a, b in spans] == ["« Un. Deux. » a-t-il dit.", "Trois phrases ici.", "Fin"]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "base", "expected"),
+    [
+        ("en 2022", "2024-10", "2022"),
+        ("le 12 août", "2024-10-05", "2024-08-12"),
+        ("le 25 décembre", "2024-10-05", "2023-12-25"),
+        ("il y a deux ans", "2024-10", "2022"),
+        ("il y a 3 mois", "2024-02", "2023-11"),
+        ("in November 2022", "2024-01", "2022-11"),
+        ("on August 12, 2024", None, "2024-08-12"),
+        ("two years ago", "2024-05-01", "2022"),
+        ("last year", "2024-05-01", "2023"),
+        ("hier", "2024-05-01", "2024-04-30"),
+        ("au début du mois", "2024-10", "2024-10"),
+    ],
+)
+def test_dates_resolve_against_article_date(phrase: str, base: str | None, expected: str) -> None:
+    found = find_dates(f"Il l'a dit {phrase}.", PartialDate.parse(base) if base else None)
+    assert [d.value.iso() for d in found] == [expected]
+
+
+def test_relative_date_needs_article_date() -> None:
+    assert find_dates("il y a deux ans", None) == []
+
+
+def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="nope.txt"):
+        extract_corpus([tmp_path / "nope.txt"])
