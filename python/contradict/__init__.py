@@ -9,6 +9,7 @@ that need them, so importing the package is instant.
 """
 
 from .corpus import QUOTEBANK_COLUMNS, Corpus, CorpusError, Skipped, Statement, load_corpus
+from .extract import extract_statements  # pure Python, no heavy imports
 from .pipeline import Options, find_contradictions, find_contradictions_from_embeddings
 from .report import Report
 from .results import Contradiction, Results, Stats
@@ -26,6 +27,7 @@ __all__ = [
     "Skipped",
     "Statement",
     "Stats",
+    "extract_statements",
     "find_contradictions",
     "find_contradictions_from_embeddings",
     "load_corpus",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..speakers import normalize_name
 from .lexicon import first_names, function_words, role_nouns
@@ -51,6 +52,7 @@ def clean_name(raw: str) -> tuple[str, int]:
     return _ELISION.sub("", name), dropped
 
 
+@lru_cache(maxsize=None)
 def _role_parts(lang: str) -> tuple[str, str]:
     nouns = sorted(role_nouns(lang), key=len, reverse=True)
     alt = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in nouns)
@@ -61,6 +63,7 @@ def _role_parts(lang: str) -> tuple[str, str]:
     return mods, alt
 
 
+@lru_cache(maxsize=None)
 def role_pattern(lang: str) -> re.Pattern[str]:
     """A definite role phrase: "le patron", "l'ancien président", "the Tesla CEO"."""
     mods, alt = _role_parts(lang)
@@ -68,6 +71,7 @@ def role_pattern(lang: str) -> re.Pattern[str]:
     return re.compile(det + mods + r"(?P<role>" + alt + r")(?![\w])", re.I)
 
 
+@lru_cache(maxsize=None)
 def apposition_pattern(lang: str) -> re.Pattern[str]:
     """", le patron de Twitter" / ", un journaliste indépendant" right after a name."""
     mods, alt = _role_parts(lang)
