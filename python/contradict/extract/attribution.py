@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexicon import first_names, function_words, role_nouns
-from .mentions import NAME_RE, ORG_WORDS, clean_name, role_pattern
+from .lexicon import first_names, function_words, group_nouns, role_nouns
+from .mentions import NAME_RE, ORG_WORDS, clean_name, is_title, role_pattern
 
-PRONOUNS = {"il": "m", "elle": "f", "he": "m", "she": "f"}
-PLURAL_PRONOUNS = {"ils", "elles", "they", "on", "nous", "vous", "we", "you", "i", "je", "tu"}
+PRONOUNS = {"il": "m", "elle": "f", "lui": "m", "he": "m", "she": "f", "him": "m", "her": "f"}
+PLURAL_PRONOUNS = {"ils", "elles", "eux", "they", "them", "on", "nous", "vous", "we", "you", "i", "je", "tu", "moi", "me"}
 DEMONSTRATIVES = {"ce dernier": "m", "cette dernière": "f", "celui-ci": "m", "celle-ci": "f", "the latter": "x"}
 UNNAMED_START = re.compile(
     r"^(?:un|une|des|certains|certaines|plusieurs|diverses|divers|nombre|de nombreux|de nombreuses|"
@@ -81,7 +81,7 @@ def classify_phrase(phrase: str, offset: int, lang: str, *, relative: bool = Fal
             genitive = re.search(r"(?:\b(?:de|du|des|of|avec|with|à|au|aux|to|pour|for|par|by|contre|entre)\s+|\bd['’])$", prefix, re.I)
             rm = role_pattern(lang).search(prefix)
             prefix_ok = not prefix.strip() or (rm is not None and len(_words(prefix)) <= 5) or \
-                all(w.lower() in function_words() for w in _words(prefix)) or relative
+                all(w.lower() in function_words() or is_title(w) for w in _words(prefix)) or relative
             if not genitive and prefix_ok:
                 full = (name + tail).strip() if tail.strip() else name
                 if tail.strip():
@@ -102,7 +102,7 @@ def classify_phrase(phrase: str, offset: int, lang: str, *, relative: bool = Fal
             gender = "f" if det in ("la", "cette") else "m" if det in ("le", "ce", "cet", "du", "au") else "x"
         if len(_words(core[rm.end():])) <= 6:
             return SubjectRef("role", core, offset, gender, rm["role"].lower())
-    if UNNAMED_START.match(core) or len(_words(core)) <= 6 and re.match(r"^(?:le|la|l['’]|les|the)\b", core, re.I):
+    if UNNAMED_START.match(core) or low.split()[0] in group_nouns() or len(_words(core)) <= 6 and re.match(r"^(?:le|la|l['’]|les|the)\b", core, re.I):
         return SubjectRef("unnamed", core, offset)
     return None
 

@@ -29,7 +29,7 @@ from .attribution import (
     subject_before,
 )
 from .dates import PartialDate, find_dates, latest_year
-from .lexicon import speech_verbs
+from .lexicon import first_names, speech_verbs
 from .mentions import Mention, People, find_people, is_subject_position, role_pattern
 from .quotes import Quote, find_quotes, split_sentences
 from .verbs import VerbMatch, find_verbs
@@ -49,6 +49,7 @@ _SELON_START = re.compile(r"(?P<intro>(?:[^,«»\"“”\x00]{0,40},\s*)?)" + _S
 _SELON_END = re.compile(r",\s*" + _SELON + r"(?P<who>[^,.;:!?«»\"“”\x00]{2,60}?)\s*[.!?]?\s*$", re.I)
 _COMME = re.compile(r"(?P<intro>(?:[^,«»\x00]{0,40},\s*)?)(?:comme|ainsi que)\s+(?:le\s+|l['’])(?P<verb>[\w-]+)\s+(?P<who>[^,«»:\x00]{2,60}?)\s*,\s*", re.I)
 _PAREN_SOURCE = re.compile(r"[ \u00a0\u202f]*\((?P<src>[A-ZÀ-Þ][^()\n]{1,40})\)")
+_INCISE = re.compile(r",\s*(?:qui|dont|who|which|whose)\b[^,.;]*,", re.I)
 _TRIM = " \u00a0\u202f\t\n,;:.—–-"
 
 
@@ -124,7 +125,8 @@ def _cuts(state: _State, verbs: list[VerbMatch], sa: int) -> list[int]:
         opener = state.masked[clause_start:clause_start + 6].lower()
         if after_comma or (ref is not None and (opener[:1] in ",;" or re.match(r"\s*(?:et|mais|and|but)\b", opener))):
             cuts.append(clause_start)
-    for m in re.finditer(r";|,\s*mais\s+(?!qu)|,\s*but\s+", state.masked[sa:]):
+    for m in re.finditer(r";|,\s*mais\s+(?!qu)|,\s*but\s+|,\s*(?:quand bien même|alors même que|tandis que|whereas|even though)\b",
+                         state.masked[sa:]):
         cuts.append(sa + m.start())
     return sorted(cuts)
 
@@ -178,6 +180,18 @@ def _content_after(state: _State, v: VerbMatch, sb: int, cuts: list[int], verbs:
     return None
 
 
+def _negated(masked: str, v: VerbMatch, lang: str) -> bool:
+    """True for "n'a jamais dit", "ne dit pas", "did not say", "never said": no statement."""
+    group = masked[v.start:v.end].lower()
+    before = masked[max(0, v.start - 14):v.start].lower()
+    after = masked[v.end:v.end + 10].lower()
+    if lang == "fr":
+        return bool(re.search(r"\b(?:ne|n['’])\s*$", before)) and (
+            bool(re.search(r"\b(?:pas|jamais|plus|guère|point|nullement)\b", group))
+            or bool(re.match(r"\s*(?:pas|jamais|plus|guère|point|nullement)\b", after)))
+    return bool(re.search(r"\b(?:not|never)\b|n't", group) or re.search(r"(?:\bnever|\bnot|n't)\s*$", before))
+
+
 def _looks_like_person(name: str) -> bool:
     """A two- or three-word capitalised name with no organisation word, as the subject of
     a speech verb, is taken for a person ("Dana Cole said")."""
@@ -214,6 +228,7 @@ class _Resolver:
                 elif _looks_like_person(ref.text):
                     person = ref.text
                     people.surnames.setdefault(normalize_name(person.split()[-1]), person)
+                    people.genders.setdefault(person, first_names().get(person.split()[0], "x"))
                 else:
                     return ref.text, False
         elif ref.kind == "pronoun":
@@ -223,7 +238,7 @@ class _Resolver:
         elif ref.kind == "role":
             key = normalize_name(ref.text)
             person = known.get(key) or people.bound(ref.role or "", ref.start) or \
-                people.resolve(ref.start, self.window(si), ref.gender)
+                people.resolve(ref.start, self.window(si), ref.gender, unique=True)
         if person is None:
             return "unknown:" + ref.text, False
         if self.person_at(ref.start) is None:
@@ -344,6 +359,8 @@ def _sentence(state: _State, res: _Resolver, si: int) -> None:
 def _speech(state: _State, res: _Resolver, si: int, v: VerbMatch, verbs: list[VerbMatch], cuts: list[int], add: Any) -> None:
     sa, sb = state.sentences[si]
     masked, lang = state.masked, state.lang
+    if _negated(masked, v, lang):
+        return
     if v.mode == "participle" and not v.form.endswith("ing") and not re.search(r"(?:,|après avoir|\ben)\s*$", masked[sa:v.start + 12][: v.start - sa + 12].split(v.form)[0]):
         return
     # a. A quote just before the verb: "« … », a écrit X" / '"…," X said'.
@@ -401,7 +418,7 @@ def _speech(state: _State, res: _Resolver, si: int, v: VerbMatch, verbs: list[Ve
 def _action(state: _State, res: _Resolver, si: int, v: VerbMatch, verbs: list[VerbMatch], cuts: list[int]) -> None:
     sa, sb = state.sentences[si]
     masked, lang = state.masked, state.lang
-    if v.mode != "finite" or v.plural or v.inverted:
+    if v.mode != "finite" or v.plural or v.inverted or _negated(masked, v, lang):
         return
     ref, _, after_comma = subject_before(masked, sa, v.start, lang)
     if after_comma or (ref is None and not masked[sa:v.start].strip(_TRIM)):
@@ -443,8 +460,12 @@ def _as_date(value: Any) -> PartialDate | None:
 
 def _date_for(state: _State, stmt: _Stmt, base: PartialDate | None, base_kind: str) -> tuple[str | None, str | None]:
     sa, sb = state.sentences[stmt.sentence]
+    others = [(o.start, o.end) for o in state.statements if o.sentence == stmt.sentence and o is not stmt]
+    incises = [(m.start(), m.end()) for m in _INCISE.finditer(state.masked, sa, sb)
+               if not m.start() <= stmt.anchor < m.end()]
     found = [d for d in find_dates(state.text, base, sa, sb)
              if (stmt.kind == "action" or not (stmt.start <= d.start < stmt.end))
+             and not any(a <= d.start < b for a, b in others + incises)
              and not state.masked[d.start:d.end].count("\x00")
              and (base is None or d.value.iso()[:len(base.iso())] <= base.iso())]
     if found:

@@ -96,4 +96,10 @@ def first_names() -> dict[str, str]:
 @lru_cache(maxsize=None)
 def function_words() -> frozenset[str]:
     """Lower-case words that are never part of a name."""
-    return frozenset(_lines("function_words.txt"))
+    return frozenset(_lines("function_words.txt")) | group_nouns()
+
+
+@lru_cache(maxsize=None)
+def group_nouns() -> frozenset[str]:
+    """Lower-case nouns naming unnamed groups of speakers ("critics", "des experts")."""
+    return frozenset(_lines("group_nouns.txt"))

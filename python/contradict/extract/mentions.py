@@ -38,12 +38,21 @@ def _is_function(token: str) -> bool:
     return token.lower().strip(".") in function_words()
 
 
+HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "dame", "m", "mme", "mlle", "me", "pr", "monsieur", "madame",
+              "sen", "rep", "gov", "gen", "pope", "prince", "princess", "king", "queen", "lord", "lady"}
+
+
+def is_title(token: str) -> bool:
+    low = token.lower().strip(".")
+    return low in HONORIFICS or low in role_nouns("en") or low in role_nouns("fr")
+
+
 def clean_name(raw: str) -> tuple[str, int]:
-    """Drop leading function words ("Selon Elon Musk" -> "Elon Musk"); returns the name
-    and how many characters were dropped from its start."""
+    """Drop leading function words and titles ("Selon Elon Musk", "Senator Jane Smith");
+    returns the name and how many characters were dropped from its start."""
     tokens = raw.split()
     dropped = 0
-    while tokens and _is_function(tokens[0]):
+    while tokens and (_is_function(tokens[0]) or len(tokens) > 1 and is_title(tokens[0])):
         dropped = raw.index(tokens[1], dropped + len(tokens[0])) if len(tokens) > 1 else len(raw)
         tokens = tokens[1:]
     while tokens and _is_function(tokens[-1]):
@@ -126,11 +135,18 @@ class People:
             out.append(m)
         return out
 
-    def resolve(self, pos: int, window_start: int, gender: str, *, last_mentioned: bool = False) -> str | None:
-        """The person a pronoun or role noun at ``pos`` refers to, or None if unclear."""
+    def resolve(self, pos: int, window_start: int, gender: str, *, last_mentioned: bool = False,
+                unique: bool = False) -> str | None:
+        """The person a pronoun or role noun at ``pos`` refers to, or None if unclear.
+
+        With ``unique``, the window must hold a single compatible person (role nouns
+        carry no grammatical cue, so two candidates are too many to guess between).
+        """
         cands = self._eligible(window_start, pos, gender, genitive_ok=last_mentioned)
         if not cands:
             return None
+        if unique:
+            return cands[-1].person if len({m.person for m in cands}) == 1 else None
         if last_mentioned:
             return cands[-1].person
         subjects = [m for m in cands if m.subject]

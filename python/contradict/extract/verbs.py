@@ -59,7 +59,7 @@ def _simple_forms(entry: VerbEntry, lang: str) -> set[str]:
             if f.endswith("ant"):
                 continue
         else:
-            if f == entry.lemma or f.endswith("ing"):
+            if f.endswith("ing"):
                 continue
         out.add(f)
     return out
@@ -149,6 +149,8 @@ def _to_match(m: re.Match[str], kind: str, by_form: dict[str, VerbEntry], lang: 
         return VerbMatch(m.start(), m.end(), kind, entry.lemma, form, "participle", None, False, entry.cue)
     form = m["sverb"].lower()
     entry = by_form[form]
+    if lang == "en" and form == entry.lemma and re.search(r"\bto\s+$", m.string[max(0, m.start() - 4):m.start()]):
+        return None
     inv = m["sinv"] if lang == "fr" else None
     plural = lang == "fr" and (form.endswith("ent") and not re.search(r"(?:[tv]ient|dément)$", form) or form == "font")
     return VerbMatch(m.start(), m.end(), kind, entry.lemma, form, "finite", inv, plural, entry.cue)
