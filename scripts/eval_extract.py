@@ -114,7 +114,7 @@ def main() -> int:
     if not args.seeds.is_dir():
         raise SystemExit(f"{args.seeds}: seed folder not found (pass --seeds)")
     gold = load_gold(args.gold, args.seeds)
-    pred = extract_corpus(args.seeds, keep_undated=True)
+    pred = extract_corpus(args.seeds, keep_undated=True, dedupe=False)
     result = score(gold, pred, args.verbose)
     print(f"{'group':<8} {'precision':>10} {'recall':>8} {'correct/extracted':>18} {'found/gold':>11}")
     for grp in ("all", "claim", "action", "article", "comment"):

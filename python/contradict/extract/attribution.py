@@ -153,6 +153,9 @@ def subject_after(masked: str, verb_end: int, sent_end: int, lang: str) -> Subje
     if not m:
         return None
     np_text = m["np"]
+    if is_title(np_text.strip()) and rest[m.end("np"):m.end("np") + 1] == ".":
+        again = subject_after(masked, verb_end + m.end("np") + 1, sent_end, lang)
+        return again
     lead = len(np_text) - len(np_text.lstrip())
     name = NAME_RE.match(np_text, lead)
     if name and name.end() < len(np_text.rstrip()):

@@ -598,12 +598,15 @@ def _article_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def extract_corpus(paths: str | Path | Sequence[str | Path], *, date: Any = None, lang: str | None = None,
-                   aliases: AliasSpec = None, keep_undated: bool = False) -> list[dict[str, Any]]:
+                   aliases: AliasSpec = None, keep_undated: bool = False, dedupe: bool = True) -> list[dict[str, Any]]:
     """Statements of every article in ``paths`` (files or folders; text or HTML).
 
     A surname used alone ("Musk") is mapped to the one full name that ends with it
     across the corpus ("Elon Musk"). Statements that cannot be dated (no date in the
     article, no ``date`` given, no year in the text) are dropped unless ``keep_undated``.
+    With ``dedupe``, a statement repeated word for word by the same speaker in another
+    article (a syndicated copy) is kept once, preferring the copy whose date is best
+    grounded; the others' ids are listed in its ``copies`` field.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
@@ -626,4 +629,23 @@ def extract_corpus(paths: str | Path | Sequence[str | Path], *, date: Any = None
             r["speaker"] = next(iter(full[key]))
     if not keep_undated:
         records = [r for r in records if r["date"]]
+    if dedupe:
+        records = _dedupe(records)
     return records
+
+
+_DATE_RANK = {"text": 0, "article": 1, "inferred": 2, None: 3}
+
+
+def _dedupe(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for r in records:
+        key = (normalize_name(r["speaker"]), r["kind"], normalize_name(r["text"]))
+        groups.setdefault(key, []).append(r)
+    keep: set[str] = set()
+    for copies in groups.values():
+        best = min(copies, key=lambda r: (_DATE_RANK.get(r["date_source"], 3), r["source"] or ""))
+        if len(copies) > 1:
+            best["copies"] = [r["id"] for r in copies if r is not best]
+        keep.add(best["id"])
+    return [r for r in records if r["id"] in keep]

@@ -71,7 +71,7 @@ def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[Quote
     return outer
 
 
-_ABBREV = re.compile(r"(?:\b(?:M|Mme|Mlle|Dr|Pr|St|Mr|Mrs|Ms|Jr|Sr|etc|cf|av|vs|No|n°)|(?:^|[A-ZÀ-Þ][\w'-]*\s+|\.\s*)[A-Z])$")
+_ABBREV = re.compile(r"(?:\b(?:M|Mme|Mlle|Me|Mgr|Dr|Pr|Prof|St|Mr|Mrs|Ms|Jr|Sr|Sen|Rep|Gov|Gen|Col|Lt|Sgt|Capt|etc|cf|av|vs|No|n°)|(?:^|[A-ZÀ-Þ][\w'-]*\s+|\.\s*)[A-Z])$")
 _BOUNDARY = re.compile(r"[.!?…]+(?P<close>[»”\"’)]*)(?P<space>\s*)(?=[«“\"A-ZÀ-ÖØ-Þ0-9])")
 
 
