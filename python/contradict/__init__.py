@@ -10,6 +10,7 @@ that need them, so importing the package is instant.
 
 from .corpus import QUOTEBANK_COLUMNS, Corpus, CorpusError, Skipped, Statement, load_corpus
 from .extract import extract_statements  # pure Python, no heavy imports
+from .judge import score_pairs
 from .pipeline import Options, find_contradictions, find_contradictions_from_embeddings
 from .report import Report
 from .results import Contradiction, Results, Stats
@@ -31,4 +32,5 @@ __all__ = [
     "find_contradictions",
     "find_contradictions_from_embeddings",
     "load_corpus",
+    "score_pairs",
 ]

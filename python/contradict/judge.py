@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import json
 import threading
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -297,8 +298,10 @@ def _load_default(directory: Path = DEFAULT_JUDGE_DIR) -> Judge:
     from peft import PeftModel
 
     base, tokenizer = build_base_classifier(len(meta.get("labels", NLI_LABELS)))
-    model = PeftModel.from_pretrained(base, str(directory), is_trainable=False)
-    model = model.merge_and_unload().float().eval()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # transformers deprecations raised inside peft
+        model = PeftModel.from_pretrained(base, str(directory), is_trainable=False)
+        model = model.merge_and_unload().float().eval()
     return Judge(
         model,
         tokenizer,
