@@ -80,9 +80,13 @@ def classify_phrase(phrase: str, offset: int, lang: str, *, relative: bool = Fal
             prefix = core[:last.start() + dropped]
             genitive = re.search(r"(?:\b(?:de|du|des|of|avec|with|à|au|aux|to|pour|for|par|by|contre|entre)\s+|\bd['’])$", prefix, re.I)
             rm = role_pattern(lang).search(prefix)
-            prefix_ok = not prefix.strip() or (rm is not None and len(_words(prefix)) <= 5) or \
+            has_role = rm is not None or any(is_title(w) for w in _words(prefix))
+            prefix_ok = not prefix.strip() or (has_role and len(_words(prefix)) <= 5) or \
                 all(w.lower() in function_words() or is_title(w) for w in _words(prefix)) or relative
-            if not genitive and prefix_ok:
+            complement = rm is not None and re.search(r"\b(?:de|du|des|d['’]|of|à|au|aux|for|at)\b", prefix[rm.end():], re.I) \
+                and re.search(r"(?:^|\s)[a-zà-ÿ\-]+\s*$", prefix) and not re.search(
+                    r"\b(?:" + "|".join(re.escape(n) for n in role_nouns(lang)) + r")\s*$", prefix, re.I)
+            if not genitive and prefix_ok and not complement:
                 full = (name + tail).strip() if tail.strip() else name
                 if tail.strip():
                     full = core[last.start() + dropped:].strip()
@@ -149,6 +153,10 @@ def subject_before(masked: str, sent_start: int, verb_start: int, lang: str) -> 
 def subject_after(masked: str, verb_end: int, sent_end: int, lang: str) -> SubjectRef | None:
     """Inverted subject right after a verb: "…, a écrit le journaliste indépendant."."""
     rest = masked[verb_end:sent_end]
+    skip = re.match(r"\s*(?:pour (?:sa|leur) part|de son côté|de leur côté|à son tour|lui aussi|elle aussi|ensuite|alors|aussi|également|also|too|then)\b,?", rest, re.I)
+    if skip:
+        verb_end += skip.end()
+        rest = rest[skip.end():]
     m = re.match(r"\s*(?P<np>[^,.;:!?«»\"“”()\n]{1,80}?)\s*(?=$|[,.;:!?()\n]|\s(?:sur|dans|lors|à|au|aux|en|on|in|at|to|during|after|via|depuis|from|après|avant|before|pendant|devant|auprès|avec|chez|par|pour|selon|hier|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|yesterday|today|told|last|this|on|with|for|by)\s)", rest)
     if not m:
         return None
@@ -188,6 +196,13 @@ def sentence_subject(masked: str, sent_start: int, sent_end: int, lang: str) -> 
                     return SubjectRef("pronoun", lead[:len(pron)], sent_start + pos + len(chunk) - len(lead), gender)
             rm = role_pattern(lang).match(lead)
             if rm:
+                if chunk_end >= 0:
+                    nxt_end = region.find(",", chunk_end + 1)
+                    nxt = region[chunk_end + 1:nxt_end] if nxt_end >= 0 else ""
+                    nm = NAME_RE.fullmatch(nxt.strip())
+                    if nm and clean_name(nm.group())[0] == nm.group():
+                        at = sent_start + chunk_end + 1 + (len(nxt) - len(nxt.lstrip()))
+                        return SubjectRef("name", nm.group(), at)
                 ref = classify_phrase(lead[:rm.end()], sent_start + pos + len(chunk) - len(lead), lang)
                 return ref
             return None

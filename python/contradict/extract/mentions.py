@@ -57,6 +57,13 @@ def clean_name(raw: str) -> tuple[str, int]:
         tokens = tokens[1:]
     while tokens and _is_function(tokens[-1]):
         tokens = tokens[:-1]
+    firsts = first_names()
+    if len(tokens) > 2 and tokens[0] not in firsts:
+        for i in range(1, len(tokens) - 1):
+            if tokens[i] in firsts:
+                dropped = raw.index(tokens[i], dropped + len(tokens[0]))
+                tokens = tokens[i:]
+                break
     name = " ".join(tokens)
     return _ELISION.sub("", name), dropped
 
