@@ -126,3 +126,27 @@ def test_relative_date_needs_article_date() -> None:
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="nope.txt"):
         extract_corpus([tmp_path / "nope.txt"])
+
+
+def test_cli_extract_writes_jsonl(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from contradict.cli import app
+
+    out = tmp_path / "statements.jsonl"
+    result = CliRunner().invoke(app, ["extract", str(ARTICLES / "fr_quotes.txt"), str(ARTICLES / "en_news.txt"),
+                                      "-o", str(out), "--attributed-only"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    expected = [r for p in ("fr_quotes.txt", "en_news.txt") for r in _expected(ARTICLES / p) if not r.get("unattributed")]
+    assert [_view(r) for r in rows] == expected
+
+
+def test_cli_extract_missing_file_exits_2(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from contradict.cli import app
+
+    result = CliRunner().invoke(app, ["extract", str(tmp_path / "missing.txt")])
+    assert result.exit_code == 2
+    assert "missing.txt" in result.output
