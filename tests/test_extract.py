@@ -98,6 +98,23 @@ def test_sentences_never_split_inside_quotes() -> None:
     assert [text[a:b] for a, b in spans] == ["« Un. Deux. » a-t-il dit.", "Trois phrases ici.", "Fin"]
 
 
+def test_sentence_ends_after_a_closing_quote() -> None:
+    text = '« Rien. » Il part. "I will win." Critics say no. « Que faire ? » a-t-il écrit.'
+    spans = split_sentences(text, 0, len(text), find_quotes(text))
+    assert [text[a:b] for a, b in spans] == ["« Rien. »", "Il part.", '"I will win."', "Critics say no.",
+                                             "« Que faire ? » a-t-il écrit."]
+
+
+def test_clause_before_inverted_subject_in_english() -> None:
+    records = extract_statements("The site will stay neutral, Musk said.", date="2024-10-10", lang="en")
+    assert [(r["speaker"], r["text"]) for r in records] == [("Musk", "The site will stay neutral")]
+
+
+def test_weekday_resolves_to_the_last_such_day() -> None:
+    records = extract_statements("Jean Dupont a déclaré mardi que le projet était abandonné.", date="2024-06-03")
+    assert [(r["date"], r["date_source"]) for r in records] == [("2024-05-28", "text")]
+
+
 @pytest.mark.parametrize(
     ("phrase", "base", "expected"),
     [

@@ -25,6 +25,10 @@ NUMBERS = {
     "huit": 8, "neuf": 9, "dix": 10, "a": 1, "an": 1, "one": 1, "two": 2, "three": 3,
     "four": 4, "five": 5, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
 }
+WEEKDAYS = {
+    "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5, "dimanche": 6,
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+}
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _NUM = r"(?P<n>\d{1,2}|" + "|".join(sorted(NUMBERS, key=len, reverse=True)) + r")"
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
@@ -83,6 +87,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("this_month", re.compile(_B + r"(?:au |en )?début du mois|ce mois-ci|plus tôt ce mois|earlier this month|this month" + _E, re.I)),
     ("this_year", re.compile(_B + r"cette année|this year" + _E, re.I)),
     ("yesterday", re.compile(_B + r"hier|yesterday" + _E, re.I)),
+    ("weekday", re.compile(_B + r"(?:on\s+|last\s+)?(?P<wd>" + "|".join(WEEKDAYS) + r")(?:\s+dernier)?" + _E, re.I)),
 ]
 
 
@@ -136,6 +141,10 @@ def _resolve(kind: str, m: re.Match[str], base: PartialDate | None) -> tuple[Par
         return PartialDate(base.year, base.month), False
     if kind == "this_year":
         return PartialDate(base.year), False
+    if kind == "weekday" and base.day:
+        at = dt.date(base.year, base.month or 1, base.day)
+        d = at - dt.timedelta(days=(at.weekday() - WEEKDAYS[groups["wd"].lower()]) % 7)
+        return PartialDate(d.year, d.month, d.day), False
     if kind == "yesterday" and base.day:
         d = dt.date(base.year, base.month or 1, base.day) - dt.timedelta(days=1)
         return PartialDate(d.year, d.month, d.day), False

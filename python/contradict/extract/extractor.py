@@ -200,6 +200,19 @@ def _looks_like_person(name: str) -> bool:
         and tokens[0] not in ("Le", "La", "Les", "L'", "L’", "The")
 
 
+def _content_before(state: _State, v: VerbMatch, sa: int, sb: int, ref: SubjectRef) -> tuple[int, int, None] | None:
+    """"The site will stay neutral, Musk said." : the clause before the subject."""
+    comma = state.masked.rfind(",", sa, ref.start)
+    if comma <= sa or state.masked[comma + 1:ref.start].strip():
+        return None
+    after = state.masked[v.end:sb]
+    if len(after.split()) > 6 or re.search(r"\b(?:que|qu['’]|that|si|if)\b|[«“\"\x00]", after, re.I):
+        return None
+    if len(state.masked[sa:comma].split()) < 3:
+        return None
+    return sa, comma, None
+
+
 class _Resolver:
     def __init__(self, state: _State) -> None:
         self.state = state
@@ -320,6 +333,11 @@ def _sentence(state: _State, res: _Resolver, si: int) -> None:
         if q.start in state.consumed:
             continue
         m = re.search(r"(?:^|[.;!?]\s*)(?P<who>[^,:;.!?«»\"“”\x00]{2,60}?)\s*:\s*$", masked[sa:q.start])
+        if m is None and re.search(r":\s*$", masked[sa:q.start]) and not any(sa <= w.start < q.start for w in verbs):
+            head = sentence_subject(masked, sa, q.start, lang)
+            if head is not None and head.kind == "name":
+                add(_Stmt("claim", head, q.inner_start, q.inner_end, si, head.start, quote=True))
+                continue
         if m:
             ref = classify_phrase(m["who"], sa + m.start("who"), lang)
             if ref is not None and ref.kind in ("name", "role"):
@@ -409,6 +427,8 @@ def _speech(state: _State, res: _Resolver, si: int, v: VerbMatch, verbs: list[Ve
         ref = SubjectRef("unnamed", ref.text, ref.start)
     if content is None or content[1] <= content[0]:
         content = _content_after(state, v, sb, cuts, verbs)
+    if content is None and v.mode == "finite":
+        content = _content_before(state, v, sa, sb, ref)
     if content is None:
         return
     a, b, q = content

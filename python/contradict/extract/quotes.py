@@ -85,18 +85,24 @@ def split_sentences(text: str, start: int, end: int, quotes: list[Quote]) -> lis
         a, b = pos, pos + len(line)
         pos = b + 1
         cut = a
+        ends = {q.end for q in quotes if a <= q.start and q.end <= b and q.inner_end > q.inner_start
+                and text[q.inner_end - 1] in ".!?…" and re.match(r"\s+[«“\"A-ZÀ-ÖØ-Þ]", text[q.end:b])}
+        cands: list[tuple[int, int, int]] = [(e - 1, e, e) for e in ends]  # (position, cut end, next start)
         for m in _BOUNDARY.finditer(text, a, b):
             at = m.start()
             if any(s <= at < e for s, e in inside):
                 continue
-            before = text[cut:at]
-            if _ABBREV.search(before):
+            if _ABBREV.search(text[cut:at]) and not text[at - 1:at] in "»”\"":
                 continue
             if not m["space"] and not m["close"] and at > 0 and not (text[at - 1].islower() or text[at - 1].isdigit()):
                 continue
-            stop = m.end("close")
-            spans.append((cut, stop))
-            cut = m.end()
+            cands.append((at, m.end("close"), m.end()))
+        for at, stop, nxt in sorted(cands):
+            if at < cut:
+                continue
+            if stop in ends or not _ABBREV.search(text[cut:at]):
+                spans.append((cut, stop))
+                cut = nxt
         spans.append((cut, b))
     out = []
     for a, b in spans:

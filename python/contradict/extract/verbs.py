@@ -149,7 +149,8 @@ def _to_match(m: re.Match[str], kind: str, by_form: dict[str, VerbEntry], lang: 
         return VerbMatch(m.start(), m.end(), kind, entry.lemma, form, "participle", None, False, entry.cue)
     form = m["sverb"].lower()
     entry = by_form[form]
-    if lang == "en" and form == entry.lemma and re.search(r"\bto\s+$", m.string[max(0, m.start() - 4):m.start()]):
+    if lang == "en" and form == entry.lemma and re.search(
+            r"\b(?:to|a|an|the|his|her|its|their|this|that|our|my|your|no|any|every)\s+$", m.string[max(0, m.start() - 7):m.start()], re.I):
         return None
     inv = m["sinv"] if lang == "fr" else None
     plural = lang == "fr" and (form.endswith("ent") and not re.search(r"(?:[tv]ient|dément)$", form) or form == "font")
