@@ -438,11 +438,16 @@ def _speech(state: _State, res: _Resolver, si: int, v: VerbMatch, verbs: list[Ve
 def _action(state: _State, res: _Resolver, si: int, v: VerbMatch, verbs: list[VerbMatch], cuts: list[int]) -> None:
     sa, sb = state.sentences[si]
     masked, lang = state.masked, state.lang
-    if v.mode != "finite" or v.plural or v.inverted or _negated(masked, v, lang):
+    if v.plural or v.inverted or _negated(masked, v, lang):
         return
-    ref, _, after_comma = subject_before(masked, sa, v.start, lang)
-    if after_comma or (ref is None and not masked[sa:v.start].strip(_TRIM)):
+    if v.mode == "participle":
+        if not re.match(r"(?:après avoir|after)\b", masked[v.start:v.end], re.I):
+            return
         ref = sentence_subject(masked, sa, sb, lang)
+    else:
+        ref, _, after_comma = subject_before(masked, sa, v.start, lang)
+        if after_comma or (ref is None and not masked[sa:v.start].strip(_TRIM)):
+            ref = sentence_subject(masked, sa, sb, lang)
     if ref is None or ref.kind == "unnamed":
         return
     next_cut = min([c for c in cuts if c > v.end] + [w.start for w in verbs if w.start > v.end and w.kind == "speech"] + [sb])
@@ -450,6 +455,9 @@ def _action(state: _State, res: _Resolver, si: int, v: VerbMatch, verbs: list[Ve
     if not has_cue(masked, v, end):
         return
     start = ref.start if ref.start < v.start and v.start - (ref.start + len(ref.text)) < 30 else v.start
+    if v.mode == "participle":
+        start = v.start + len(re.match(r"(?:après avoir|after)\s+", masked[v.start:v.end], re.I).group())
+        end = min(end, masked.find(",", v.end, sb) if masked.find(",", v.end, sb) > 0 else end)
     speaker, is_person = res.resolve(ref, si)
     if not is_person:
         return
