@@ -7,7 +7,7 @@
 use rayon::prelude::*;
 
 use crate::lexicon::Lexicon;
-use crate::text::{hash, normalize, parse_number, stem, tokenize};
+use crate::text::{for_each_token, normalize, parse_number, stem_hash};
 
 /// How many content words after a negation marker it scopes over.
 pub const NEGATION_SCOPE: u32 = 6;
@@ -47,83 +47,153 @@ impl CueTable {
     }
 }
 
+/// Reusable buffers of one worker, so extraction allocates per chunk, not per statement.
+#[derive(Debug, Default)]
+struct Scratch {
+    words: Vec<(u64, u8)>,
+    numbers: Vec<f64>,
+    poles: Vec<u32>,
+}
+
 /// Extracts the cues of one statement.
 pub fn extract_one(text: &str, lex: &Lexicon) -> StatementCues {
+    let mut table = CueTable::with_offsets(1);
+    extract_into(text, lex, &mut Scratch::default(), &mut table);
+    StatementCues {
+        stems: table.stems,
+        negated: table.negated,
+        negations: table.negations[0],
+        numbers: table.numbers,
+        poles: table.poles,
+    }
+}
+
+/// Appends the cues of one statement as the next row of `table`.
+fn extract_into(text: &str, lex: &Lexicon, scratch: &mut Scratch, table: &mut CueTable) {
     let norm = normalize(text);
-    let mut words: Vec<(u64, u8)> = Vec::new();
-    let mut numbers = Vec::new();
-    let mut poles = Vec::new();
+    let Scratch { words, numbers, poles } = scratch;
+    words.clear();
+    numbers.clear();
+    poles.clear();
     let mut negations = 0u32;
     let mut scope = 0u32;
     let mut last_marker: Option<usize> = None;
-    for (pos, token) in tokenize(&norm).into_iter().enumerate() {
+    let mut pos = 0usize;
+    for_each_token(&norm, |token| {
+        let here = pos;
+        pos += 1;
         if token.after_break {
             scope = 0;
         }
         let t = token.text;
         if lex.negations.contains(t) {
-            if last_marker.is_none_or(|p| pos - p >= NEGATION_MERGE) {
+            if last_marker.is_none_or(|p| here - p >= NEGATION_MERGE) {
                 negations += 1;
             }
-            last_marker = Some(pos);
+            last_marker = Some(here);
             scope = NEGATION_SCOPE;
-            continue;
+            return;
         }
         if let Some(value) = parse_number(t) {
             numbers.push(value);
-            continue;
+            return;
         }
-        if t.chars().count() < 2 || lex.stopwords.contains(t) || t.chars().all(|c| c.is_ascii_digit()) {
-            continue;
+        let short = if t.is_ascii() { t.len() < 2 } else { t.chars().nth(1).is_none() };
+        if short || lex.stopwords.contains(t) || t.bytes().all(|b| b.is_ascii_digit()) {
+            return;
         }
-        let id = hash(&stem(t));
+        let id = stem_hash(t);
         words.push((id, u8::from(scope > 0)));
         scope = scope.saturating_sub(1);
         if let Some(hit) = lex.poles.get(&id) {
             poles.extend_from_slice(hit);
         }
-    }
+    });
     words.sort_unstable();
-    let mut stems: Vec<u64> = Vec::with_capacity(words.len());
-    let mut negated: Vec<u8> = Vec::with_capacity(words.len());
-    for (id, neg) in words {
-        if stems.last() == Some(&id) {
-            let last = negated.len() - 1;
-            negated[last] |= neg;
+    for &(id, neg) in words.iter() {
+        if table.stems.len() as u64 > *table.stem_offsets.last().unwrap_or(&0) && table.stems.last() == Some(&id) {
+            if let Some(last) = table.negated.last_mut() {
+                *last |= neg;
+            }
         } else {
-            stems.push(id);
-            negated.push(neg);
+            table.stems.push(id);
+            table.negated.push(neg);
         }
     }
     numbers.sort_by(f64::total_cmp);
     numbers.dedup();
     poles.sort_unstable();
     poles.dedup();
-    StatementCues { stems, negated, negations, numbers, poles }
+    table.numbers.extend_from_slice(numbers);
+    table.poles.extend_from_slice(poles);
+    table.negations.push(negations);
+    table.stem_offsets.push(table.stems.len() as u64);
+    table.number_offsets.push(table.numbers.len() as u64);
+    table.pole_offsets.push(table.poles.len() as u64);
+}
+
+/// Statements per unit of parallel work.
+const CHUNK: usize = 2048;
+
+impl CueTable {
+    fn with_offsets(capacity: usize) -> Self {
+        let mut table = CueTable {
+            stem_offsets: Vec::with_capacity(capacity + 1),
+            number_offsets: Vec::with_capacity(capacity + 1),
+            pole_offsets: Vec::with_capacity(capacity + 1),
+            negations: Vec::with_capacity(capacity),
+            ..CueTable::default()
+        };
+        table.stem_offsets.push(0);
+        table.number_offsets.push(0);
+        table.pole_offsets.push(0);
+        table
+    }
+
+    /// Appends `other`'s rows after this table's rows.
+    fn append(&mut self, other: &CueTable) {
+        let shift = |offsets: &mut Vec<u64>, more: &[u64]| {
+            let base = *offsets.last().unwrap_or(&0);
+            offsets.extend(more[1..].iter().map(|o| o + base));
+        };
+        shift(&mut self.stem_offsets, &other.stem_offsets);
+        shift(&mut self.number_offsets, &other.number_offsets);
+        shift(&mut self.pole_offsets, &other.pole_offsets);
+        self.stems.extend_from_slice(&other.stems);
+        self.negated.extend_from_slice(&other.negated);
+        self.negations.extend_from_slice(&other.negations);
+        self.numbers.extend_from_slice(&other.numbers);
+        self.poles.extend_from_slice(&other.poles);
+    }
 }
 
 /// Extracts the cues of every statement, in parallel, into flat arrays.
+///
+/// Statements are cut into fixed chunks, each extracted into its own small
+/// table by one worker, and the tables are joined in order: the result does
+/// not depend on the number of threads.
 pub fn extract<S: AsRef<str> + Sync>(texts: &[S], lex: &Lexicon) -> CueTable {
-    let per: Vec<StatementCues> = texts.par_iter().map(|t| extract_one(t.as_ref(), lex)).collect();
-    let mut table = CueTable {
-        stem_offsets: Vec::with_capacity(per.len() + 1),
-        number_offsets: Vec::with_capacity(per.len() + 1),
-        pole_offsets: Vec::with_capacity(per.len() + 1),
-        negations: Vec::with_capacity(per.len()),
-        ..CueTable::default()
-    };
-    table.stem_offsets.push(0);
-    table.number_offsets.push(0);
-    table.pole_offsets.push(0);
-    for cues in per {
-        table.stems.extend_from_slice(&cues.stems);
-        table.negated.extend_from_slice(&cues.negated);
-        table.numbers.extend_from_slice(&cues.numbers);
-        table.poles.extend_from_slice(&cues.poles);
-        table.negations.push(cues.negations);
-        table.stem_offsets.push(table.stems.len() as u64);
-        table.number_offsets.push(table.numbers.len() as u64);
-        table.pole_offsets.push(table.poles.len() as u64);
+    let parts: Vec<CueTable> = texts
+        .par_chunks(CHUNK)
+        .map_init(Scratch::default, |scratch, chunk| {
+            let mut part = CueTable::with_offsets(chunk.len());
+            for text in chunk {
+                extract_into(text.as_ref(), lex, scratch, &mut part);
+            }
+            part
+        })
+        .collect();
+    if parts.len() == 1 {
+        return parts.into_iter().next().unwrap_or_default();
+    }
+    let mut table = CueTable::with_offsets(texts.len());
+    let total = |f: fn(&CueTable) -> usize| parts.iter().map(f).sum::<usize>();
+    table.stems.reserve(total(|p| p.stems.len()));
+    table.negated.reserve(total(|p| p.negated.len()));
+    table.numbers.reserve(total(|p| p.numbers.len()));
+    table.poles.reserve(total(|p| p.poles.len()));
+    for part in &parts {
+        table.append(part);
     }
     table
 }
@@ -140,8 +210,8 @@ mod tests {
     fn negation_scopes_over_following_content_words() {
         let cues = extract_one("I will not ban fracking. The rest stays.", &lex());
         assert_eq!(cues.negations, 1);
-        let ban = hash(&stem("ban"));
-        let rest = hash(&stem("rest"));
+        let ban = crate::text::stem_hash("ban");
+        let rest = crate::text::stem_hash("rest");
         let idx = cues.stems.iter().position(|&s| s == ban).unwrap();
         assert_eq!(cues.negated[idx], 1);
         let idx = cues.stems.iter().position(|&s| s == rest).unwrap();
@@ -159,6 +229,46 @@ mod tests {
     fn numbers_are_collected_sorted_and_unique() {
         let cues = extract_one("44 billion, then 44 and 3,5 in 2022", &lex());
         assert_eq!(cues.numbers, vec![3.5, 44.0]);
+    }
+
+    #[test]
+    fn chunked_extraction_equals_row_by_row_for_any_thread_count() {
+        let lex = lex();
+        let texts: Vec<String> = (0..5000)
+            .map(|i| match i % 5 {
+                0 => String::new(),
+                1 => format!("I will not ban {i} things. The rest stays"),
+                2 => "Il ne va pas interdire la fracturation, jamais".to_string(),
+                3 => format!("allow allow ban {} and 3,5", i % 13),
+                _ => "élevée ÉTÉ naïve".to_string(),
+            })
+            .collect();
+        let mut by_row = CueTable::with_offsets(texts.len());
+        for t in &texts {
+            let one = extract_one(t, &lex);
+            let mut single = CueTable::with_offsets(1);
+            single.stems = one.stems;
+            single.negated = one.negated;
+            single.numbers = one.numbers;
+            single.poles = one.poles;
+            single.negations.push(one.negations);
+            single.stem_offsets.push(single.stems.len() as u64);
+            single.number_offsets.push(single.numbers.len() as u64);
+            single.pole_offsets.push(single.poles.len() as u64);
+            by_row.append(&single);
+        }
+        for threads in [1, 2, 3] {
+            assert_eq!(crate::with_threads(threads, || extract(&texts, &lex)), by_row, "threads={threads}");
+        }
+    }
+
+    #[test]
+    fn repeated_words_keep_one_stem_negated_if_any_is() {
+        let cues = extract_one("ban it. Not ban", &lex());
+        assert_eq!(cues.stems.len(), 2);
+        let ban = crate::text::stem_hash("ban");
+        let idx = cues.stems.iter().position(|&s| s == ban).unwrap();
+        assert_eq!(cues.negated[idx], 1);
     }
 
     #[test]

@@ -7,10 +7,11 @@
 //! the same normalisation and stemming as statements, so listing "ban" also
 //! matches "banned" and "bannir" matches "banni".
 
-use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use crate::text::{hash, normalize, stem, tokenize};
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use crate::text::{normalize, stem_hash, tokenize};
 
 /// Which family an opposition belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,9 +41,9 @@ impl std::error::Error for LexiconError {}
 /// A pole id is `2 * opposition + side`, so the opposite pole is `pole ^ 1`.
 #[derive(Debug, Clone, Default)]
 pub struct Lexicon {
-    pub negations: HashSet<String>,
-    pub stopwords: HashSet<String>,
-    pub poles: HashMap<u64, Vec<u32>>,
+    pub negations: FxHashSet<String>,
+    pub stopwords: FxHashSet<String>,
+    pub poles: FxHashMap<u64, Vec<u32>>,
     pub kinds: Vec<OppositionKind>,
     /// The words of each pole, as written in the file (for explanations).
     pub pole_words: Vec<Vec<String>>,
@@ -101,11 +102,11 @@ impl Lexicon {
         if t.chars().count() < 2 || self.negations.contains(t) || self.stopwords.contains(t) {
             return None;
         }
-        Some(hash(&stem(t)))
+        Some(stem_hash(t))
     }
 }
 
-fn word_list(text: &str) -> HashSet<String> {
+fn word_list(text: &str) -> FxHashSet<String> {
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))

@@ -5,7 +5,7 @@
 //! stays inside a number. Content words are stemmed (see [`stem`]) and hashed with FNV-1a (64 bit), so token ids need
 //! no vocabulary and are the same in every process.
 
-use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
 use unicode_normalization::UnicodeNormalization;
 
 /// Characters kept of a content word: a crude stemmer that is the same in
@@ -18,7 +18,53 @@ pub fn is_clause_break(c: char) -> bool {
 }
 
 /// Lower-cased, accent-folded text with English `n't` expanded.
+///
+/// Same result as lower-casing the whole string, replacing `’` and `n't`,
+/// then NFKD without combining marks, but in one or two passes with no
+/// intermediate strings for plain ASCII text. Dropping every combining mark
+/// makes NFKD's canonical reordering irrelevant (every character with a
+/// non-zero combining class is a mark; a test checks all of Unicode), so each
+/// character can be decomposed on its own.
 pub fn normalize(text: &str) -> String {
+    if text.contains('\u{3a3}') {
+        // Capital sigma lower-cases by context (final sigma): let std decide.
+        return normalize_by_steps(text);
+    }
+    let mut lower = String::with_capacity(text.len() + 8);
+    let mut ascii = true;
+    for c in text.chars() {
+        if c.is_ascii() {
+            lower.push(c.to_ascii_lowercase());
+        } else if c == '\u{2019}' {
+            lower.push('\'');
+        } else {
+            ascii = false;
+            lower.extend(c.to_lowercase());
+        }
+    }
+    if lower.contains("n't") {
+        lower = lower.replace("n't", " not");
+    }
+    if ascii {
+        return lower;
+    }
+    let mut out = String::with_capacity(lower.len() + 8);
+    for c in lower.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            decompose_compatible(c, |d| {
+                if !is_combining_mark(d) {
+                    out.push(d);
+                }
+            });
+        }
+    }
+    out
+}
+
+/// [`normalize`] written as its definition: whole-string steps.
+pub fn normalize_by_steps(text: &str) -> String {
     let lower = text.to_lowercase().replace('\u{2019}', "'").replace("n't", " not");
     if lower.is_ascii() {
         return lower;
@@ -35,16 +81,23 @@ pub struct Token<'a> {
 
 /// Splits normalised text into tokens.
 pub fn tokenize(norm: &str) -> Vec<Token<'_>> {
-    let chars: Vec<(usize, char)> = norm.char_indices().collect();
     let mut tokens = Vec::new();
+    for_each_token(norm, |t| tokens.push(t));
+    tokens
+}
+
+/// Calls `f` with each token of normalised text, in order, allocating nothing.
+pub fn for_each_token<'a>(norm: &'a str, mut f: impl FnMut(Token<'a>)) {
     let mut start: Option<usize> = None;
     let mut pending_break = false;
-    for (pos, &(byte, c)) in chars.iter().enumerate() {
+    let mut prev: Option<char> = None;
+    let mut chars = norm.char_indices().peekable();
+    while let Some((byte, c)) = chars.next() {
         let joins_number = (c == '.' || c == ',')
             && start.is_some()
-            && pos > 0
-            && chars[pos - 1].1.is_ascii_digit()
-            && chars.get(pos + 1).is_some_and(|n| n.1.is_ascii_digit());
+            && prev.is_some_and(|p| p.is_ascii_digit())
+            && chars.peek().is_some_and(|n| n.1.is_ascii_digit());
+        prev = Some(c);
         if c.is_alphanumeric() || joins_number {
             if start.is_none() {
                 start = Some(byte);
@@ -52,7 +105,7 @@ pub fn tokenize(norm: &str) -> Vec<Token<'_>> {
             continue;
         }
         if let Some(s) = start.take() {
-            tokens.push(Token { text: &norm[s..byte], after_break: pending_break });
+            f(Token { text: &norm[s..byte], after_break: pending_break });
             pending_break = false;
         }
         if is_clause_break(c) {
@@ -60,9 +113,8 @@ pub fn tokenize(norm: &str) -> Vec<Token<'_>> {
         }
     }
     if let Some(s) = start {
-        tokens.push(Token { text: &norm[s..], after_break: pending_break });
+        f(Token { text: &norm[s..], after_break: pending_break });
     }
-    tokens
 }
 
 /// Inflection endings stripped before truncation, tried in this order.
@@ -85,6 +137,48 @@ pub fn stem(word: &str) -> String {
         chars.pop();
     }
     chars.into_iter().take(STEM_CHARS).collect()
+}
+
+/// The stem of `word` as a byte length: a stem is always a prefix of its word.
+pub fn stem_len(word: &str) -> usize {
+    let ascii = word.is_ascii();
+    let mut len = if ascii { word.len() } else { word.chars().count() };
+    for suffix in SUFFIXES {
+        if len >= suffix.len() + 3 && word.ends_with(suffix) {
+            len -= suffix.len();
+            break;
+        }
+    }
+    if ascii {
+        let b = word.as_bytes();
+        if len >= 4 && b[len - 1] == b[len - 2] && !b"aeiouy".contains(&b[len - 1]) && b[len - 1].is_ascii_alphabetic() {
+            len -= 1;
+        }
+        return len.min(STEM_CHARS);
+    }
+    let mut ends = word.char_indices().map(|(i, c)| (i + c.len_utf8(), c));
+    let mut kept: [(usize, char); 2] = [(0, ' '); 2];
+    let mut total = 0usize;
+    let mut prefix_bytes = [0usize; STEM_CHARS + 1];
+    for n in 1..=len {
+        let (end, c) = ends.next().expect("len counts chars of word");
+        if n <= STEM_CHARS {
+            prefix_bytes[n] = end;
+        }
+        kept = [kept[1], (end, c)];
+        total = n;
+    }
+    let (last, before) = (kept[1].1, kept[0].1);
+    if total >= 4 && last == before && !"aeiouy".contains(last) && last.is_alphabetic() {
+        total -= 1;
+    }
+    let keep = total.min(STEM_CHARS);
+    prefix_bytes[keep]
+}
+
+/// Stem id of a content word: [`hash`] of its [`stem`], without building the stem.
+pub fn stem_hash(word: &str) -> u64 {
+    hash(&word[..stem_len(word)])
 }
 
 /// FNV-1a, 64 bit: a stable id for a stem.
@@ -145,6 +239,60 @@ mod tests {
         assert_eq!(parse_number("2022"), None);
         assert_eq!(parse_number("44"), Some(44.0));
         assert_eq!(parse_number("abc"), None);
+    }
+
+    #[test]
+    fn fast_normalize_equals_the_whole_string_steps() {
+        let samples = [
+            "Élon DOESN'T", "L’interdiction", "ÇA N’EST PAS", "straße ŒUVRE ﬁn ½ Ⅻ ℌ", "ΣΑΣ σοφός ΟΔΟΣ",
+            "İstanbul", "Ｗｏｎ＇ｔ ｃａｆé", "naïve café déjà vu", "한국어 日本語", "e\u{301}te\u{301}", "x\u{327}\u{301}",
+            "n\u{2019}t", "N'T", "",
+        ];
+        for s in samples {
+            assert_eq!(normalize(s), normalize_by_steps(s), "{s:?}");
+        }
+        let mut buf = String::new();
+        for cp in 0..0x3_0000u32 {
+            let Some(c) = char::from_u32(cp) else { continue };
+            buf.clear();
+            buf.push('a');
+            buf.push(c);
+            buf.push('t');
+            assert_eq!(normalize(&buf), normalize_by_steps(&buf), "U+{cp:04X}");
+        }
+    }
+
+    #[test]
+    fn every_non_starter_is_a_combining_mark() {
+        use unicode_normalization::char::canonical_combining_class;
+        for cp in 0..=0x10_FFFFu32 {
+            if let Some(c) = char::from_u32(cp) {
+                assert!(canonical_combining_class(c) == 0 || is_combining_mark(c), "U+{cp:04X}");
+            }
+        }
+    }
+
+    #[test]
+    fn stem_is_a_prefix_and_stem_hash_matches() {
+        let words = ["interdiction", "élevée", "no", "ban", "bans", "banned", "banning", "endorsed", "réformés",
+                     "passées", "fossés", "ŒUVRE", "cœur", "naïve", "aéé", "ééée", "garçonss", "abcddes", "3.5.7",
+                     "été", "ﬁnish", "xx", "ssss", "ñññing"];
+        for w in words {
+            let s = stem(w);
+            assert!(w.starts_with(&s), "{w}");
+            assert_eq!(&w[..stem_len(w)], s, "{w}");
+            assert_eq!(stem_hash(w), hash(&s), "{w}");
+        }
+    }
+
+    #[test]
+    fn streaming_tokens_equal_collected_tokens() {
+        let text = "il a dit 3,5 fois. puis 1,000; 2.5.7 ,4 5, x!?\nfin";
+        let mut streamed = Vec::new();
+        for_each_token(text, |t| streamed.push(t));
+        assert_eq!(streamed, tokenize(text));
+        assert_eq!(streamed.iter().map(|t| t.text).collect::<Vec<_>>(), ["il", "a", "dit", "3,5", "fois", "puis", "1,000", "2.5.7", "4", "5", "x", "fin"]);
+        assert!(streamed.last().unwrap().after_break);
     }
 
     #[test]
