@@ -167,3 +167,18 @@ def test_cli_extract_missing_file_exits_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["extract", str(tmp_path / "missing.txt")])
     assert result.exit_code == 2
     assert "missing.txt" in result.output
+
+
+def test_role_learned_from_another_article(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("date: 2024-07\nElon Musk, le patron de Tesla, a déclaré que X resterait neutre.\n",
+                                    encoding="utf-8")
+    (tmp_path / "b.txt").write_text("date: 2024-07-15\nElon Musk a apporté son soutien à Donald Trump. "
+                                    "« Je soutiens pleinement le président Trump », a écrit le patron de Tesla sur X.\n",
+                                    encoding="utf-8")
+    alone = extract_statements((tmp_path / "b.txt").read_text(encoding="utf-8"))
+    assert [r["speaker"] for r in alone if r["kind"] == "claim"] == ["unknown:le patron de Tesla"]
+    records = extract_corpus(tmp_path)
+    assert [(r["speaker"], r["kind"], r["text"]) for r in records if r["source"].endswith("b.txt")] == [
+        ("Elon Musk", "action", "Elon Musk a apporté son soutien à Donald Trump"),
+        ("Elon Musk", "claim", "Je soutiens pleinement le président Trump"),
+    ]

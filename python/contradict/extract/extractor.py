@@ -30,7 +30,7 @@ from .attribution import (
 )
 from .dates import PartialDate, find_dates, latest_year
 from .lexicon import first_names, speech_verbs
-from .mentions import Mention, People, find_people, is_subject_position, role_pattern
+from .mentions import Mention, People, find_people, is_subject_position, phrase_key, role_pattern
 from .quotes import Quote, find_quotes, split_sentences
 from .verbs import VerbMatch, find_verbs
 
@@ -79,6 +79,8 @@ class _State:
     known: dict[str, str]
     consumed: set[int] = field(default_factory=set)
     statements: list[_Stmt] = field(default_factory=list)
+    corpus_roles: dict[str, str] = field(default_factory=dict)
+    """Role key -> person, learned from every article of a corpus (unique bindings only)."""
 
 
 def detect_lang(text: str) -> str:
@@ -249,8 +251,10 @@ class _Resolver:
         elif ref.kind == "demonstrative":
             person = people.resolve(ref.start, self.window(si), ref.gender, last_mentioned=True)
         elif ref.kind == "role":
-            key = normalize_name(ref.text)
-            person = known.get(key) or people.bound(ref.role or "", ref.start) or \
+            rkey = phrase_key(ref.text, self.state.lang) or ref.role or ""
+            person = known.get(normalize_name(ref.text)) or people.bound(rkey, ref.start) or \
+                self.state.corpus_roles.get(rkey) or \
+                (self.state.corpus_roles.get(rkey.partition(" de ")[0]) if " de " not in rkey else None) or \
                 people.resolve(ref.start, self.window(si), ref.gender, unique=True)
         if person is None:
             return "unknown:" + ref.text, False
@@ -505,9 +509,24 @@ def _date_for(state: _State, stmt: _Stmt, base: PartialDate | None, base_kind: s
     return base.iso(), base_kind
 
 
+def role_bindings(article: Article, *, lang: str | None = None, aliases: AliasSpec = None) -> list[tuple[str, str]]:
+    """(role key, person) pairs an article states ("Elon Musk, le patron de Tesla")."""
+    text = article.text
+    lang = lang or detect_lang(text[:article.body_end])
+    _, known = _known_aliases(aliases)
+    quotes = find_quotes(text, 0, article.body_end)
+    people = find_people(text, _mask(text, quotes), article.body_end, lang, known)
+    return [(key, person) for _, key, person in people.bindings]
+
+
 def extract_article(article: Article, *, date: Any = None, lang: str | None = None, aliases: AliasSpec = None,
-                    id_prefix: str | None = None) -> list[dict[str, Any]]:
-    """Statements of a parsed :class:`Article` (see :func:`extract_statements`)."""
+                    id_prefix: str | None = None, corpus_roles: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Statements of a parsed :class:`Article` (see :func:`extract_statements`).
+
+    ``corpus_roles`` maps role keys ("patron de tesla", "milliardaire") to the one
+    person other articles of the same corpus bind them to; used when the article
+    itself does not say who the role is.
+    """
     text = article.text
     lang = lang or detect_lang(text[:article.body_end])
     if lang not in ("fr", "en"):
@@ -528,7 +547,7 @@ def extract_article(article: Article, *, date: Any = None, lang: str | None = No
     masked = _mask(text, quotes)
     sentences = split_sentences(text, 0, article.body_end, quotes)
     people = find_people(text, masked, article.body_end, lang, known)
-    state = _State(text, masked, lang, sentences, quotes, people, known)
+    state = _State(text, masked, lang, sentences, quotes, people, known, corpus_roles=dict(corpus_roles or {}))
     res = _Resolver(state)
     for si in range(len(sentences)):
         _sentence(state, res, si)
@@ -643,10 +662,17 @@ def extract_corpus(paths: str | Path | Sequence[str | Path], *, date: Any = None
     names: dict[str, int] = {}
     for path in files:
         names[path.name] = names.get(path.name, 0) + 1
-    for path in files:
-        article = read_article(path)
+    articles = [(path, read_article(path)) for path in files]
+    seen_roles: dict[str, set[str]] = {}
+    for _, article in articles:
+        for key, person in role_bindings(article, lang=lang, aliases=aliases):
+            seen_roles.setdefault(key, set()).add(person)
+            seen_roles.setdefault(key.partition(" de ")[0], set()).add(person)
+    roles = {key: next(iter(persons)) for key, persons in seen_roles.items() if len(persons) == 1}
+    for path, article in articles:
         prefix = path.name if names[path.name] == 1 else str(path)
-        records.extend(extract_article(article, date=date, lang=lang, aliases=aliases, id_prefix=prefix))
+        records.extend(extract_article(article, date=date, lang=lang, aliases=aliases, id_prefix=prefix,
+                                       corpus_roles=roles))
     full = {}
     for r in records:
         if not r.get("unattributed") and len(r["speaker"].split()) >= 2 and r["part"] == "article":

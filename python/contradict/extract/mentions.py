@@ -92,7 +92,25 @@ def apposition_pattern(lang: str) -> re.Pattern[str]:
     """", le patron de Twitter" / ", un journaliste indépendant" right after a name."""
     mods, alt = _role_parts(lang)
     det = r"(?:(?:le|la|l['’]|un|une)\s*)?" if lang == "fr" else r"(?:(?:the|a|an)\s+)?"
-    return re.compile(r",\s*" + det + mods + r"(?P<role>" + alt + r")(?![\w])", re.I)
+    return re.compile(r",\s*" + det + mods + r"(?P<role>" + alt + r")(?![\w])" + _COMPLEMENT + "?", re.I)
+
+
+_COMPLEMENT = r"(?:\s+(?:de\s+la|de\s+l['’]|des|du|de|d['’]|of\s+the|of)\s*(?P<comp>[\w\-]+))"
+
+
+def role_key(head: str, complement: str | None = None) -> str:
+    """Key of a role phrase: its noun, plus the noun its complement names ("patron de tesla")."""
+    key = normalize_name(head)
+    return f"{key} de {normalize_name(complement)}" if complement else key
+
+
+def phrase_key(phrase: str, lang: str) -> str | None:
+    """Role key of a phrase such as "le patron de Tesla" or "the Tesla CEO"."""
+    rm = role_pattern(lang).search(phrase)
+    if rm is None:
+        return None
+    cm = re.match(_COMPLEMENT, phrase[rm.end():], re.I)
+    return role_key(rm["role"], cm["comp"] if cm else None)
 
 
 @dataclass
@@ -159,13 +177,23 @@ class People:
         subjects = [m for m in cands if m.subject]
         return (subjects or cands)[-1].person
 
-    def bound(self, role: str, pos: int) -> str | None:
-        """The person a role noun was last bound to before ``pos``."""
-        best = None
-        for at, noun, person in self.bindings:
-            if noun == role and at < pos:
-                best = person
-        return best
+    def bound(self, key: str, pos: int) -> str | None:
+        """The person a role phrase was last bound to before ``pos``.
+
+        An exact key wins; otherwise a binding of the bare noun, or of the noun with
+        any complement when the phrase has none ("le patron" after "le patron de X").
+        """
+        head, _, comp = key.partition(" de ")
+        exact = loose = None
+        for at, bkey, person in self.bindings:
+            if at >= pos:
+                continue
+            bhead, _, bcomp = bkey.partition(" de ")
+            if bkey == key:
+                exact = person
+            elif bhead == head and (not bcomp or not comp):
+                loose = person
+        return exact or loose
 
 
 def find_people(text: str, masked: str, end: int, lang: str, known: dict[str, str]) -> People:
@@ -185,14 +213,28 @@ def find_people(text: str, masked: str, end: int, lang: str, known: dict[str, st
     full: dict[str, str] = {}
     role_before: dict[int, str] = {}
     for a, b, name in raw:
+        if len(name.replace(".", "").replace(" ", "")) < 2:
+            continue
         before = masked[max(0, a - 60):a]
         rm = None
         for rm in roles.finditer(before):
             pass
-        gap = before[rm.end():] if rm is not None else ""
-        if rm is not None and re.fullmatch(r"(?:\s+[a-zà-ÿ\-]+){0,2}\s+", gap) and \
+        if rm is None:
+            continue
+        gap = before[rm.end():]
+        if re.fullmatch(r"(?:\s+[a-zà-ÿ\-]+){0,2}\s+", gap) and not any(w in function_words() for w in gap.split()):
+            role_before[a] = role_key(rm["role"])
+            continue
+        heads_clause = (rm["det"] or "").lower() in ("le", "la", "l'", "l’", "the") and \
+            re.search(r"(?:^|[.;:!?\n])\s*$", before[:rm.start()]) is not None
+        cm = re.fullmatch(_COMPLEMENT + r"(?P<adj>\s+[a-zà-ÿ\-]+)?\s*,?\s+", gap, re.I)
+        if cm and cm["adj"] and cm["adj"].strip().lower() in function_words():
+            cm = None
+        if cm and (cm["comp"][:1].isupper() and "," not in gap or "," in gap and heads_clause):
+            role_before[a] = role_key(rm["role"], cm["comp"])
+        elif heads_clause and re.fullmatch(r"(?:\s+[a-zà-ÿ\-]+){0,2}\s*,\s+", gap) and \
                 not any(w in function_words() for w in gap.split()):
-            role_before[a] = rm["role"].lower()
+            role_before[a] = role_key(rm["role"])
     for a, b, name in raw:
         tokens = name.split()
         if any(t.lower() in ORG_WORDS for t in tokens):
@@ -229,7 +271,7 @@ def find_people(text: str, masked: str, end: int, lang: str, known: dict[str, st
             people.bindings.append((a, role_before[a], person))
         am = apposition.match(masked, b)
         if am:
-            people.bindings.append((b, am["role"].lower(), person))
+            people.bindings.append((b, role_key(am["role"], am["comp"]), person))
     return people
 
 
