@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from contradict.extract import extract_corpus, extract_statements, parse_article
 from contradict.extract.dates import PartialDate, find_dates
@@ -182,3 +184,22 @@ def test_role_learned_from_another_article(tmp_path: Path) -> None:
         ("Elon Musk", "action", "Elon Musk a apporté son soutien à Donald Trump"),
         ("Elon Musk", "claim", "Je soutiens pleinement le président Trump"),
     ]
+
+
+PIECES = ["Elon Musk", "il", "Il", "elle", "le milliardaire", "« ", " »", '"', "“", "”", ", ", ". ", " a déclaré que ",
+          " a-t-il écrit", " said", " Selon ", "selon ", " : ", "\n", "\u00a0", "\u202f", "en 2022", "le 12 août",
+          " a banni ", " est apparu aux côtés de ", "Donald Trump", "un critique", "(", ")", "qu'", "Mr. ", "?", "!"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40), st.sampled_from([None, "2024-10", "2024-10-05"]))
+def test_any_text_gives_valid_records(parts: list[str], date: str | None) -> None:
+    text = "".join(parts)
+    records = extract_statements(text, date=date)
+    ids = [r["id"] for r in records]
+    assert len(ids) == len(set(ids))
+    for r in records:
+        assert 0 <= r["start"] < r["end"] <= len(text)
+        assert r["text"] == " ".join(text[r["start"]:r["end"]].split())
+        assert r["kind"] in ("claim", "action") and r["speaker"].strip()
+        assert r["unattributed"] is True if r["speaker"].startswith("unknown:") else "unattributed" not in r

@@ -6,7 +6,6 @@ the visible text after tags are dropped), so a report can show a quote in contex
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -93,7 +92,7 @@ def html_to_text(markup: str) -> tuple[str, list[str]]:
     text = "".join(parser.parts)
     text = re.sub(r"[ \t\r\f\v]+", " ", text)
     text = re.sub(r" *\n[ \n]*", "\n\n", text).strip()
-    return html.unescape(text), parser.dates
+    return text, parser.dates
 
 
 def looks_like_html(text: str) -> bool:
