@@ -203,3 +203,13 @@ def test_any_text_gives_valid_records(parts: list[str], date: str | None) -> Non
         assert r["text"] == " ".join(text[r["start"]:r["end"]].split())
         assert r["kind"] in ("claim", "action") and r["speaker"].strip()
         assert r["unattributed"] is True if r["speaker"].startswith("unknown:") else "unattributed" not in r
+
+
+def test_standalone_quote_after_a_sentence_showing_one_speaker() -> None:
+    text = ("Jean Dupont a écrit que la réforme passerait. Au meeting, Paul Martin est monté sur scène avant de faire "
+            "quelques déclarations. « Je suis le seul candidat du changement », tout en saluant la foule.")
+    records = extract_statements(text, date="2024-10")
+    assert [(r["speaker"], r["text"]) for r in records] == [
+        ("Jean Dupont", "la réforme passerait"),
+        ("Paul Martin", "Je suis le seul candidat du changement"),
+    ]

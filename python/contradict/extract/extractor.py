@@ -346,21 +346,20 @@ def _sentence(state: _State, res: _Resolver, si: int) -> None:
             ref = classify_phrase(m["who"], sa + m.start("who"), lang)
             if ref is not None and ref.kind in ("name", "role"):
                 add(_Stmt("claim", ref, q.inner_start, q.inner_end, si, sa + m.start("who"), quote=True))
-    # 6. A quote standing alone continues the previous quoted speaker.
+    # 6. A quote standing alone continues the previous quoted speaker, or the one person
+    #    the previous sentence shows speaking ("… avant de faire quelques déclarations.").
     for q in sent_quotes:
-        if q.start in state.consumed or masked[sa:q.start].strip() or masked[q.end:sb].strip(_TRIM + "»”\""):
+        rest = masked[q.end:sb]
+        if q.start in state.consumed or masked[sa:q.start].strip() or (
+                rest.strip(_TRIM + "»”\"") and not _PARTICIPLE_TAIL.match(rest)):
             continue
-        prev = next((s for s in reversed(state.statements) if s.kind == "claim"), None)
-        if prev is None or not prev.person or not prev.quote or prev.sentence < si - 2:
-            continue
-        between = [mm for mm in state.people.mentions if prev.end <= mm.start < q.start
-                   and not any(a <= mm.start < b for a, b in state.people.blocked)]
-        if any(mm.person != prev.speaker for mm in between):
+        speaker, ref = _standalone_speaker(state, si, q)
+        if speaker is None or ref is None:
             continue
         state.consumed.add(q.start)
         a, b = _trim(state.text, q.inner_start, q.inner_end)
         state.people.blocked.append((a, b))
-        state.statements.append(_Stmt("claim", prev.ref, a, b, si, q.start, prev.speaker, True, True))
+        state.statements.append(_Stmt("claim", ref, a, b, si, q.start, speaker, True, True))
     # 7. Reported actions.
     spoken = {s.anchor for s in state.statements if s.sentence == si}
     for v in verbs:
@@ -376,6 +375,31 @@ def _sentence(state: _State, res: _Resolver, si: int) -> None:
         ref = classify_phrase(masked[rm.start():rm.end()], rm.start(), lang)
         if ref is not None and ref.kind == "role":
             res.resolve(ref, si)
+
+
+_PARTICIPLE_TAIL = re.compile(r"\s*,\s*(?:tout\s+)?(?:en\s+)?[a-zà-ÿ]+(?:ant|ing)\b", re.I)
+_SPEECH_NOUNS = re.compile(
+    r"\b(?:déclarations?|propos|discours|allocution|message|tweet|publication|interview|entretien|"
+    r"statement|remarks|speech|post|said|told|wrote)\b", re.I)
+
+
+def _standalone_speaker(state: _State, si: int, q: Quote) -> tuple[str | None, SubjectRef | None]:
+    """Who says a quote that stands alone in its sentence, if it is clear."""
+    prev = next((s for s in reversed(state.statements) if s.kind == "claim"), None)
+    visible = [mm for mm in state.people.mentions if mm.start < q.start
+               and not any(a <= mm.start < b for a, b in state.people.blocked)]
+    if prev is not None and prev.person and prev.quote and prev.sentence >= si - 2:
+        if all(mm.person == prev.speaker for mm in visible if mm.start >= prev.end):
+            return prev.speaker, prev.ref
+    if si == 0:
+        return None, None
+    pa, pb = state.sentences[si - 1]
+    people = {mm.person for mm in visible if pa <= mm.start < pb}
+    subjects = [mm for mm in visible if pa <= mm.start < pb and mm.subject]
+    if len(people) == 1 and subjects and _SPEECH_NOUNS.search(state.masked[pa:pb]):
+        mm = subjects[-1]
+        return mm.person, SubjectRef("name", mm.person, mm.start)
+    return None, None
 
 
 def _speech(state: _State, res: _Resolver, si: int, v: VerbMatch, verbs: list[VerbMatch], cuts: list[int], add: Any) -> None:
