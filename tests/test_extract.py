@@ -213,3 +213,19 @@ def test_standalone_quote_after_a_sentence_showing_one_speaker() -> None:
         ("Jean Dupont", "la réforme passerait"),
         ("Paul Martin", "Je suis le seul candidat du changement"),
     ]
+
+
+def test_relative_clause_subject_is_its_antecedent() -> None:
+    text = ("Elon Musk a été critiqué par Thierry Breton, qui a affirmé que X violait le DSA. "
+            "Le patron de X, Linda Yaccarino, a déclaré que la plateforme était sûre.")
+    records = extract_statements(text, date="2024-08-20")
+    assert [(r["speaker"], r["text"]) for r in records] == [
+        ("Thierry Breton", "X violait le DSA"),
+        ("Linda Yaccarino", "la plateforme était sûre"),
+    ]
+
+
+def test_negated_speech_gives_no_statement() -> None:
+    text = "Elon Musk n'a jamais dit que X serait neutre. Musk never said the site was neutral."
+    assert extract_statements(text, date="2024-08-20", lang="fr")[:1] == []
+    assert extract_statements("Musk never said the site was neutral.", date="2024", lang="en") == []

@@ -78,7 +78,8 @@ def classify_phrase(phrase: str, offset: int, lang: str, *, relative: bool = Fal
         tail = core[last.end():]
         if name and (not tail.strip() or all(_ADJ_END.match(w) for w in _words(tail))):
             prefix = core[:last.start() + dropped]
-            genitive = re.search(r"(?:\b(?:de|du|des|of|avec|with|à|au|aux|to|pour|for|par|by|contre|entre)\s+|\bd['’])$", prefix, re.I)
+            genitive = re.search(r"(?:\b(?:de|du|des|of)\s+|\bd['’])$", prefix, re.I) or not relative and \
+                re.search(r"\b(?:avec|with|à|au|aux|to|pour|for|par|by|contre|entre)\s+$", prefix, re.I)
             rm = role_pattern(lang).search(prefix)
             has_role = rm is not None or any(is_title(w) for w in _words(prefix))
             prefix_ok = not prefix.strip() or (has_role and len(_words(prefix)) <= 5) or \
@@ -86,7 +87,7 @@ def classify_phrase(phrase: str, offset: int, lang: str, *, relative: bool = Fal
             complement = rm is not None and re.search(r"\b(?:de|du|des|d['’]|of|à|au|aux|for|at)\b", prefix[rm.end():], re.I) \
                 and re.search(r"(?:^|\s)[a-zà-ÿ\-]+\s*$", prefix) and not re.search(
                     r"\b(?:" + "|".join(re.escape(n) for n in role_nouns(lang)) + r")\s*$", prefix, re.I)
-            if not genitive and prefix_ok and not complement:
+            if not genitive and (relative or not complement) and prefix_ok:
                 full = (name + tail).strip() if tail.strip() else name
                 if tail.strip():
                     full = core[last.start() + dropped:].strip()
@@ -138,7 +139,9 @@ def subject_before(masked: str, sent_start: int, verb_start: int, lang: str) -> 
     if not region.strip():
         return None, sent_start, False
     if region.rstrip().endswith(","):
-        return None, sent_start + len(region.rstrip()) - 1, True
+        if not relative:
+            return None, sent_start + len(region.rstrip()) - 1, True
+        region = region.rstrip()[:-1]  # "…, Thierry Breton, qui a affirmé": the antecedent is the name
     cuts = list(_CHUNK_SPLIT.finditer(region))
     chunk_start = cuts[-1].end() if cuts else 0
     boundary = cuts[-1].group().strip().lower() if cuts else ""
