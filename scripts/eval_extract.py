@@ -25,8 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "python"))
 
-from contradict.extract import extract_corpus  # noqa: E402
-from contradict.speakers import normalize_name  # noqa: E402
+from contradict.extract import extract_corpus
+from contradict.speakers import normalize_name
 
 
 def speaker_key(name: str) -> str:

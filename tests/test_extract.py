@@ -6,12 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from contradict.extract import extract_corpus, extract_statements, parse_article
 from contradict.extract.dates import PartialDate, find_dates
 from contradict.extract.quotes import find_quotes, split_sentences
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 ARTICLES = Path(__file__).parent / "data" / "articles"
 CASES = sorted(p for p in ARTICLES.iterdir() if p.suffix in (".txt", ".html"))
@@ -148,9 +147,8 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_cli_extract_writes_jsonl(tmp_path: Path) -> None:
-    from typer.testing import CliRunner
-
     from contradict.cli import app
+    from typer.testing import CliRunner
 
     out = tmp_path / "statements.jsonl"
     result = CliRunner().invoke(app, ["extract", str(ARTICLES / "fr_quotes.txt"), str(ARTICLES / "en_news.txt"),
@@ -162,9 +160,8 @@ def test_cli_extract_writes_jsonl(tmp_path: Path) -> None:
 
 
 def test_cli_extract_missing_file_exits_2(tmp_path: Path) -> None:
-    from typer.testing import CliRunner
-
     from contradict.cli import app
+    from typer.testing import CliRunner
 
     result = CliRunner().invoke(app, ["extract", str(tmp_path / "missing.txt")])
     assert result.exit_code == 2

@@ -15,7 +15,7 @@ from .verbs import VerbMatch
 _ACTION_CUT = re.compile(
     r";|,\s*(?:qui|dont|mais|alors que|tandis que|who|which|but|while)\b|,\s*[a-zà-ÿ]+ant\b|,\s*[a-z]+ing\b"
     r"|\s(?:après avoir|avant de|after|before)\s",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -32,4 +32,4 @@ def has_cue(masked: str, verb: VerbMatch, clause_end: int) -> bool:
     """True when the verb needs no cue word, or its clause contains it."""
     if verb.cue is None:
         return True
-    return re.search(r"\b" + re.escape(verb.cue) + r"\b", masked[verb.end:clause_end], re.I) is not None
+    return re.search(r"\b" + re.escape(verb.cue) + r"\b", masked[verb.end:clause_end], re.IGNORECASE) is not None

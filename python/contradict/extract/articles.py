@@ -96,17 +96,17 @@ def html_to_text(markup: str) -> tuple[str, list[str]]:
 
 
 def looks_like_html(text: str) -> bool:
-    return bool(re.search(r"<(?:html|body|p|div|article|meta)\b", text[:5000], re.I))
+    return bool(re.search(r"<(?:html|body|p|div|article|meta)\b", text[:5000], re.IGNORECASE))
 
 
 _HEADER_DATE = [
     re.compile(r"^\s*(?:date|published|publié|publication|mis à jour|updated)\s*(?:le|on)?\s*[:=]?\s*"
-               r"(?P<iso>\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?)\b", re.I | re.M),
+               r"(?P<iso>\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?)\b", re.IGNORECASE | re.MULTILINE),
     re.compile(r"^\s*(?:date|published|publié|publication)\s*(?:le|on)?\s*[:=]?\s*"
-               r"(?P<d>\d{1,2})(?:er)?\s+(?P<m>[a-zéû]+)\s+(?P<y>\d{4})", re.I | re.M),
+               r"(?P<d>\d{1,2})(?:er)?\s+(?P<m>[a-zéû]+)\s+(?P<y>\d{4})", re.IGNORECASE | re.MULTILINE),
     re.compile(r"^\s*(?:date|published|publié|publication)\s*(?:le|on)?\s*[:=]?\s*"
-               r"(?P<m>[a-z]+)\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})", re.I | re.M),
-    re.compile(r"^\s*(?:le|publié le|published on)?\s*(?P<dd>\d{1,2})/(?P<mm>\d{1,2})/(?P<yy>\d{4})\b", re.I | re.M),
+               r"(?P<m>[a-z]+)\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})", re.IGNORECASE | re.MULTILINE),
+    re.compile(r"^\s*(?:le|publié le|published on)?\s*(?P<dd>\d{1,2})/(?P<mm>\d{1,2})/(?P<yy>\d{4})\b", re.IGNORECASE | re.MULTILINE),
 ]
 
 
@@ -136,13 +136,13 @@ def header_date(text: str) -> PartialDate | None:
 _STAMP = re.compile(
     r"^[ \t]*(?:le |on |posted on |publié le )?(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})"
     r"(?:\s*(?:à|at|-)?\s*\d{1,2}[:h]\d{2})?[ \t]*$",
-    re.I | re.M,
+    re.IGNORECASE | re.MULTILINE,
 )
-_AUTHOR = re.compile(r"^[ \t]*(?:avatar de|avatar of|avatar|posté par|posted by|par|by)\s+(?P<name>\S[^\n]{0,40}?)[ \t]*$", re.I)
+_AUTHOR = re.compile(r"^[ \t]*(?:avatar de|avatar of|avatar|posté par|posted by|par|by)\s+(?P<name>\S[^\n]{0,40}?)[ \t]*$", re.IGNORECASE)
 _VOTES = re.compile(r"^[ \t]*\d+[ \t]+\d+[ \t]*$")
 _CITE = re.compile(r"^[ \t]*(?:citation\s+)?(?:envoyé par|quote from|originally posted by|citation de)\s+"
                    r"(?P<name>\S+(?: \S+)?)(?:\s+voir le message|\s+view post)[ \t]*$|^[ \t]*(?:citation\s+)?(?:envoyé par|quote from|originally posted by|citation de)\s+(?P<name4>\S+)[ \t]*$|^[ \t]*(?P<name2>\S+) a écrit\s*:[ \t]*$"
-                   r"|^[ \t]*(?P<name3>\S+) wrote\s*:[ \t]*$", re.I)
+                   r"|^[ \t]*(?P<name3>\S+) wrote\s*:[ \t]*$", re.IGNORECASE)
 
 
 def _line_spans(text: str) -> list[tuple[int, int]]:

@@ -22,13 +22,13 @@ UNNAMED_START = re.compile(
     r"^(?:un|une|des|certains|certaines|plusieurs|diverses|divers|nombre|de nombreux|de nombreuses|"
     r"ses|leurs|son|sa|les|quelques|d['’]autres|a|an|some|several|many|other|others|critics|sources|"
     r"his|her|their|its|one|two|three|deux|trois|the)\b",
-    re.I,
+    re.IGNORECASE,
 )
 _CLITICS = {"ne", "n", "lui", "leur", "se", "s", "y", "en", "me", "m", "te", "t", "nous", "vous",
             "également", "aussi", "alors", "ensuite", "déjà", "pourtant", "encore", "toujours", "même",
             "lui-même", "elle-même", "finalement", "notamment", "par", "ailleurs", "désormais",
             "also", "then", "however", "later", "previously", "once", "has", "had", "never", "not"}
-_CHUNK_SPLIT = re.compile(r"[,;:]|\s(?:et|mais|puis|and|but|while)\s|\b(?:que|qu['’]|that)\s*", re.I)
+_CHUNK_SPLIT = re.compile(r"[,;:]|\s(?:et|mais|puis|and|but|while)\s|\b(?:que|qu['’]|that)\s*", re.IGNORECASE)
 _ADJ_END = re.compile(r"^[a-zà-ÿ\-]+(?:ne|ain|aine|ais|aise|al|ale|ique|ien|ienne|éen|éenne|ois|oise|an|ane)$")
 
 
@@ -78,15 +78,15 @@ def classify_phrase(phrase: str, offset: int, lang: str, *, relative: bool = Fal
         tail = core[last.end():]
         if name and (not tail.strip() or all(_ADJ_END.match(w) for w in _words(tail))):
             prefix = core[:last.start() + dropped]
-            genitive = re.search(r"(?:\b(?:de|du|des|of)\s+|\bd['’])$", prefix, re.I) or not relative and \
-                re.search(r"\b(?:avec|with|à|au|aux|to|pour|for|par|by|contre|entre)\s+$", prefix, re.I)
+            genitive = re.search(r"(?:\b(?:de|du|des|of)\s+|\bd['’])$", prefix, re.IGNORECASE) or not relative and \
+                re.search(r"\b(?:avec|with|à|au|aux|to|pour|for|par|by|contre|entre)\s+$", prefix, re.IGNORECASE)
             rm = role_pattern(lang).search(prefix)
             has_role = rm is not None or any(is_title(w) for w in _words(prefix))
             prefix_ok = not prefix.strip() or (has_role and len(_words(prefix)) <= 5) or \
                 all(w.lower() in function_words() or is_title(w) for w in _words(prefix)) or relative
-            complement = rm is not None and re.search(r"\b(?:de|du|des|d['’]|of|à|au|aux|for|at)\b", prefix[rm.end():], re.I) \
+            complement = rm is not None and re.search(r"\b(?:de|du|des|d['’]|of|à|au|aux|for|at)\b", prefix[rm.end():], re.IGNORECASE) \
                 and re.search(r"(?:^|\s)[a-zà-ÿ\-]+\s*$", prefix) and not re.search(
-                    r"\b(?:" + "|".join(re.escape(n) for n in role_nouns(lang)) + r")\s*$", prefix, re.I)
+                    r"\b(?:" + "|".join(re.escape(n) for n in role_nouns(lang)) + r")\s*$", prefix, re.IGNORECASE)
             if not genitive and (relative or not complement) and prefix_ok:
                 full = (name + tail).strip() if tail.strip() else name
                 if tail.strip():
@@ -101,13 +101,13 @@ def classify_phrase(phrase: str, offset: int, lang: str, *, relative: bool = Fal
                 return SubjectRef("name", full, start)
     rm = role_pattern(lang).match(core)
     if rm:
-        det = (rm["det"] or "").lower()
+        det_word = (rm["det"] or "").lower()
         gender = role_nouns(lang).get(rm["role"].lower(), "x")
         if gender == "x" and lang == "fr":
-            gender = "f" if det in ("la", "cette") else "m" if det in ("le", "ce", "cet", "du", "au") else "x"
+            gender = "f" if det_word in ("la", "cette") else "m" if det_word in ("le", "ce", "cet", "du", "au") else "x"
         if len(_words(core[rm.end():])) <= 6:
             return SubjectRef("role", core, offset, gender, rm["role"].lower())
-    if UNNAMED_START.match(core) or low.split()[0] in group_nouns() or len(_words(core)) <= 6 and re.match(r"^(?:le|la|l['’]|les|the)\b", core, re.I):
+    if UNNAMED_START.match(core) or low.split()[0] in group_nouns() or len(_words(core)) <= 6 and re.match(r"^(?:le|la|l['’]|les|the)\b", core, re.IGNORECASE):
         return SubjectRef("unnamed", core, offset)
     return None
 
@@ -156,7 +156,7 @@ def subject_before(masked: str, sent_start: int, verb_start: int, lang: str) -> 
 def subject_after(masked: str, verb_end: int, sent_end: int, lang: str) -> SubjectRef | None:
     """Inverted subject right after a verb: "…, a écrit le journaliste indépendant."."""
     rest = masked[verb_end:sent_end]
-    skip = re.match(r"\s*(?:pour (?:sa|leur) part|de son côté|de leur côté|à son tour|lui aussi|elle aussi|ensuite|alors|aussi|également|also|too|then)\b,?", rest, re.I)
+    skip = re.match(r"\s*(?:pour (?:sa|leur) part|de son côté|de leur côté|à son tour|lui aussi|elle aussi|ensuite|alors|aussi|également|also|too|then)\b,?", rest, re.IGNORECASE)
     if skip:
         verb_end += skip.end()
         rest = rest[skip.end():]
@@ -195,7 +195,7 @@ def sentence_subject(masked: str, sent_start: int, sent_end: int, lang: str) -> 
                 if name:
                     return SubjectRef("name", name, sent_start + pos + (len(chunk) - len(lead)) + dropped)
             for pron, gender in PRONOUNS.items():
-                if re.match(pron + r"\b", lead, re.I):
+                if re.match(pron + r"\b", lead, re.IGNORECASE):
                     return SubjectRef("pronoun", lead[:len(pron)], sent_start + pos + len(chunk) - len(lead), gender)
             rm = role_pattern(lang).match(lead)
             if rm:

@@ -75,19 +75,19 @@ class DateMention:
 
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("day", re.compile(_B + r"(?:le\s+|on\s+)?(?P<day>\d{1,2})(?:er|st|nd|rd|th)?\s+" + _MONTH + r"(?:,?\s+" + _YEAR + r")?" + _E, re.I)),
-    ("day", re.compile(_B + r"(?:on\s+)?" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+" + _YEAR + r")?" + _E, re.I)),
-    ("month", re.compile(_B + r"(?:en|in|au mois de|dès|début|fin|mi-|à la mi-|early|late|mid-|since)\s*" + _MONTH + r"(?:\s+" + _YEAR + r")?" + _E, re.I)),
-    ("month", re.compile(_B + _MONTH + r"\s+" + _YEAR + _E, re.I)),
-    ("year", re.compile(_B + r"(?:en|in|dès|début|fin|courant|au début de|à la fin de|early|late)\s+" + _YEAR + _E, re.I)),
-    ("ago", re.compile(_B + r"il y a\s+" + _NUM + r"\s+(?P<unit>ans?|années?|mois|semaines?|jours?)" + _E, re.I)),
-    ("ago", re.compile(_B + _NUM + r"\s+(?P<unit>years?|months?|weeks?|days?)\s+ago" + _E, re.I)),
-    ("last_year", re.compile(_B + r"(?:l'|l’)(?:an|année)\s+(?:dernier|dernière|passé|passée)|last year" + _E, re.I)),
-    ("last_month", re.compile(_B + r"le mois dernier|last month" + _E, re.I)),
-    ("this_month", re.compile(_B + r"(?:au |en )?début du mois|ce mois-ci|plus tôt ce mois|earlier this month|this month" + _E, re.I)),
-    ("this_year", re.compile(_B + r"cette année|this year" + _E, re.I)),
-    ("yesterday", re.compile(_B + r"hier|yesterday" + _E, re.I)),
-    ("weekday", re.compile(_B + r"(?:on\s+|last\s+)?(?P<wd>" + "|".join(WEEKDAYS) + r")(?:\s+dernier)?" + _E, re.I)),
+    ("day", re.compile(_B + r"(?:le\s+|on\s+)?(?P<day>\d{1,2})(?:er|st|nd|rd|th)?\s+" + _MONTH + r"(?:,?\s+" + _YEAR + r")?" + _E, re.IGNORECASE)),
+    ("day", re.compile(_B + r"(?:on\s+)?" + _MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+" + _YEAR + r")?" + _E, re.IGNORECASE)),
+    ("month", re.compile(_B + r"(?:en|in|au mois de|dès|début|fin|mi-|à la mi-|early|late|mid-|since)\s*" + _MONTH + r"(?:\s+" + _YEAR + r")?" + _E, re.IGNORECASE)),
+    ("month", re.compile(_B + _MONTH + r"\s+" + _YEAR + _E, re.IGNORECASE)),
+    ("year", re.compile(_B + r"(?:en|in|dès|début|fin|courant|au début de|à la fin de|early|late)\s+" + _YEAR + _E, re.IGNORECASE)),
+    ("ago", re.compile(_B + r"il y a\s+" + _NUM + r"\s+(?P<unit>ans?|années?|mois|semaines?|jours?)" + _E, re.IGNORECASE)),
+    ("ago", re.compile(_B + _NUM + r"\s+(?P<unit>years?|months?|weeks?|days?)\s+ago" + _E, re.IGNORECASE)),
+    ("last_year", re.compile(_B + r"(?:l'|l’)(?:an|année)\s+(?:dernier|dernière|passé|passée)|last year" + _E, re.IGNORECASE)),
+    ("last_month", re.compile(_B + r"le mois dernier|last month" + _E, re.IGNORECASE)),
+    ("this_month", re.compile(_B + r"(?:au |en )?début du mois|ce mois-ci|plus tôt ce mois|earlier this month|this month" + _E, re.IGNORECASE)),
+    ("this_year", re.compile(_B + r"cette année|this year" + _E, re.IGNORECASE)),
+    ("yesterday", re.compile(_B + r"hier|yesterday" + _E, re.IGNORECASE)),
+    ("weekday", re.compile(_B + r"(?:on\s+|last\s+)?(?P<wd>" + "|".join(WEEKDAYS) + r")(?:\s+dernier)?" + _E, re.IGNORECASE)),
 ]
 
 

@@ -22,15 +22,22 @@ from .actions import action_clause_end, has_cue
 from .articles import ARTICLE_SUFFIXES, Article, parse_article, read_article
 from .attribution import (
     SubjectRef,
-    is_org_like,
     classify_phrase,
+    is_org_like,
     sentence_subject,
     subject_after,
     subject_before,
 )
 from .dates import PartialDate, find_dates, latest_year
 from .lexicon import first_names, speech_verbs
-from .mentions import Mention, People, find_people, is_subject_position, phrase_key, role_pattern
+from .mentions import (
+    Mention,
+    People,
+    find_people,
+    is_subject_position,
+    phrase_key,
+    role_pattern,
+)
 from .quotes import Quote, find_quotes, split_sentences
 from .verbs import VerbMatch, find_verbs
 
@@ -45,11 +52,11 @@ _EN_BARE_CLAUSE = {"say", "claim", "argue", "insist", "believe", "think", "add",
                    "concede", "boast", "complain", "repeat", "reiterate"}
 _CLAUSE_OPENER_EN = re.compile(r"\s*(?:he|she|it|they|we|i|the|a|an|his|her|their|this|these|those|there|its|[A-Z][\w'-]+)\b")
 _SELON = r"(?:selon|d['’]après|according to)\s+(?:les\s+(?:mots|propos|termes)\s+(?:de\s+|d['’])|the words of\s+)?"
-_SELON_START = re.compile(r"(?P<intro>(?:[^,«»\"“”\x00]{0,40},\s*)?)" + _SELON + r"(?P<who>[^,«»\"“”:\x00]{2,60}?)\s*,\s*", re.I)
-_SELON_END = re.compile(r",\s*" + _SELON + r"(?P<who>[^,.;:!?«»\"“”\x00]{2,60}?)\s*[.!?]?\s*$", re.I)
-_COMME = re.compile(r"(?P<intro>(?:[^,«»\x00]{0,40},\s*)?)(?:comme|ainsi que)\s+(?:le\s+|l['’])(?P<verb>[\w-]+)\s+(?P<who>[^,«»:\x00]{2,60}?)\s*,\s*", re.I)
+_SELON_START = re.compile(r"(?P<intro>(?:[^,«»\"“”\x00]{0,40},\s*)?)" + _SELON + r"(?P<who>[^,«»\"“”:\x00]{2,60}?)\s*,\s*", re.IGNORECASE)
+_SELON_END = re.compile(r",\s*" + _SELON + r"(?P<who>[^,.;:!?«»\"“”\x00]{2,60}?)\s*[.!?]?\s*$", re.IGNORECASE)
+_COMME = re.compile(r"(?P<intro>(?:[^,«»\x00]{0,40},\s*)?)(?:comme|ainsi que)\s+(?:le\s+|l['’])(?P<verb>[\w-]+)\s+(?P<who>[^,«»:\x00]{2,60}?)\s*,\s*", re.IGNORECASE)
 _PAREN_SOURCE = re.compile(r"[ \u00a0\u202f]*\((?P<src>[A-ZÀ-Þ][^()\n]{1,40})\)")
-_INCISE = re.compile(r",\s*(?:qui|dont|who|which|whose)\b[^,.;]*,", re.I)
+_INCISE = re.compile(r",\s*(?:qui|dont|who|which|whose)\b[^,.;]*,", re.IGNORECASE)
 _TRIM = " \u00a0\u202f\t\n,;:.—–-"
 
 
@@ -152,7 +159,7 @@ def _content_after(state: _State, v: VerbMatch, sb: int, cuts: list[int], verbs:
         return q.start, end, None
     next_verb = min([w.start for w in verbs if w.start > v.end] + [sb])
     m = re.match(r"(?P<comp>[^.;!?«»\"“”\n\x00]{0,160}?)(?<![\w'’])(?:que\b|qu['’]|si\b|s['’](?=ils?\b)|that\b)[ \u00a0\u202f]*",
-                 masked[v.end:sb], re.I)
+                 masked[v.end:sb], re.IGNORECASE)
     if m and len(m["comp"].split()) <= 15 and v.end + m.start("comp") + len(m["comp"]) <= next_verb:
         start = v.end + m.end()
         if lang == "fr" and masked[v.end + m.end() - 2:v.end + m.end()] in ("s'", "s’"):
@@ -202,13 +209,13 @@ def _looks_like_person(name: str) -> bool:
         and tokens[0] not in ("Le", "La", "Les", "L'", "L’", "The")
 
 
-def _content_before(state: _State, v: VerbMatch, sa: int, sb: int, ref: SubjectRef) -> tuple[int, int, None] | None:
+def _content_before(state: _State, v: VerbMatch, sa: int, sb: int, ref: SubjectRef) -> tuple[int, int, Quote | None] | None:
     """"The site will stay neutral, Musk said." : the clause before the subject."""
     comma = state.masked.rfind(",", sa, ref.start)
     if comma <= sa or state.masked[comma + 1:ref.start].strip():
         return None
     after = state.masked[v.end:sb]
-    if len(after.split()) > 6 or re.search(r"\b(?:que|qu['’]|that|si|if)\b|[«“\"\x00]", after, re.I):
+    if len(after.split()) > 6 or re.search(r"\b(?:que|qu['’]|that|si|if)\b|[«“\"\x00]", after, re.IGNORECASE):
         return None
     if len(state.masked[sa:comma].split()) < 3:
         return None
@@ -309,10 +316,10 @@ def _sentence(state: _State, res: _Resolver, si: int) -> None:
         if ref is None:
             continue
         start = hit.end()
-        q = _quote_at(state, start)
+        sq = _quote_at(state, start)
         end = _clause_end(cuts, start, sb)
-        if q is not None and not masked[q.end:end].strip(_TRIM + "»”\""):
-            add(_Stmt("claim", ref, q.inner_start, q.inner_end, si, hit.start("who"), quote=True))
+        if sq is not None and not masked[sq.end:end].strip(_TRIM + "»”\""):
+            add(_Stmt("claim", ref, sq.inner_start, sq.inner_end, si, hit.start("who"), quote=True))
         else:
             add(_Stmt("claim", ref, start, end, si, hit.start("who"), block=False))
         break
@@ -377,10 +384,10 @@ def _sentence(state: _State, res: _Resolver, si: int) -> None:
             res.resolve(ref, si)
 
 
-_PARTICIPLE_TAIL = re.compile(r"\s*,\s*(?:tout\s+)?(?:en\s+)?[a-zà-ÿ]+(?:ant|ing)\b", re.I)
+_PARTICIPLE_TAIL = re.compile(r"\s*,\s*(?:tout\s+)?(?:en\s+)?[a-zà-ÿ]+(?:ant|ing)\b", re.IGNORECASE)
 _SPEECH_NOUNS = re.compile(
     r"\b(?:déclarations?|propos|discours|allocution|message|tweet|publication|interview|entretien|"
-    r"statement|remarks|speech|post|said|told|wrote)\b", re.I)
+    r"statement|remarks|speech|post|said|told|wrote)\b", re.IGNORECASE)
 
 
 def _standalone_speaker(state: _State, si: int, q: Quote) -> tuple[str | None, SubjectRef | None]:
@@ -388,9 +395,9 @@ def _standalone_speaker(state: _State, si: int, q: Quote) -> tuple[str | None, S
     prev = next((s for s in reversed(state.statements) if s.kind == "claim"), None)
     visible = [mm for mm in state.people.mentions if mm.start < q.start
                and not any(a <= mm.start < b for a, b in state.people.blocked)]
-    if prev is not None and prev.person and prev.quote and prev.sentence >= si - 2:
-        if all(mm.person == prev.speaker for mm in visible if mm.start >= prev.end):
-            return prev.speaker, prev.ref
+    if prev is not None and prev.person and prev.quote and prev.sentence >= si - 2 and \
+            all(mm.person == prev.speaker for mm in visible if mm.start >= prev.end):
+        return prev.speaker, prev.ref
     if si == 0:
         return None, None
     pa, pb = state.sentences[si - 1]
@@ -428,7 +435,7 @@ def _speech(state: _State, res: _Resolver, si: int, v: VerbMatch, verbs: list[Ve
         if ref is not None:
             add(_Stmt("claim", ref, q.inner_start, q.inner_end, si, v.start, quote=True))
         return
-    content = None
+    content: tuple[int, int, Quote | None] | None = None
     if v.mode == "participle":
         ref = sentence_subject(masked, sa, sb, lang)
     else:
@@ -459,8 +466,8 @@ def _speech(state: _State, res: _Resolver, si: int, v: VerbMatch, verbs: list[Ve
         content = _content_before(state, v, sa, sb, ref)
     if content is None:
         return
-    a, b, q = content
-    add(_Stmt("claim", ref, a, b, si, v.start, quote=q is not None))
+    a, b, found_quote = content
+    add(_Stmt("claim", ref, a, b, si, v.start, quote=found_quote is not None))
 
 
 def _action(state: _State, res: _Resolver, si: int, v: VerbMatch, verbs: list[VerbMatch], cuts: list[int]) -> None:
@@ -469,7 +476,7 @@ def _action(state: _State, res: _Resolver, si: int, v: VerbMatch, verbs: list[Ve
     if v.plural or v.inverted or _negated(masked, v, lang):
         return
     if v.mode == "participle":
-        if not re.match(r"(?:après avoir|after)\b", masked[v.start:v.end], re.I):
+        if not re.match(r"(?:après avoir|after)\b", masked[v.start:v.end], re.IGNORECASE):
             return
         ref = sentence_subject(masked, sa, sb, lang)
     else:
@@ -484,8 +491,10 @@ def _action(state: _State, res: _Resolver, si: int, v: VerbMatch, verbs: list[Ve
         return
     start = ref.start if ref.start < v.start and v.start - (ref.start + len(ref.text)) < 30 else v.start
     if v.mode == "participle":
-        start = v.start + len(re.match(r"(?:après avoir|after)\s+", masked[v.start:v.end], re.I).group())
-        end = min(end, masked.find(",", v.end, sb) if masked.find(",", v.end, sb) > 0 else end)
+        lead = re.match(r"(?:après avoir|after)\s+", masked[v.start:v.end], re.IGNORECASE)
+        start = v.start + (len(lead.group()) if lead else 0)
+        comma = masked.find(",", v.end, sb)
+        end = min(end, comma) if comma > 0 else end
     speaker, is_person = res.resolve(ref, si)
     if not is_person:
         return
@@ -697,7 +706,7 @@ def extract_corpus(paths: str | Path | Sequence[str | Path], *, date: Any = None
         prefix = path.name if names[path.name] == 1 else str(path)
         records.extend(extract_article(article, date=date, lang=lang, aliases=aliases, id_prefix=prefix,
                                        corpus_roles=roles))
-    full = {}
+    full: dict[str, set[str]] = {}
     for r in records:
         if not r.get("unattributed") and len(r["speaker"].split()) >= 2 and r["part"] == "article":
             full.setdefault(normalize_name(r["speaker"].split()[-1]), set()).add(r["speaker"])

@@ -8,9 +8,8 @@ and a reader can check them by eye.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
-
 
 
 def _lines(name: str) -> list[str]:
@@ -60,19 +59,19 @@ def _read_verbs(name: str, lang: str) -> list[VerbEntry]:
     return entries
 
 
-@lru_cache(maxsize=None)
+@cache
 def speech_verbs(lang: str) -> tuple[VerbEntry, ...]:
     """Reporting verbs of ``lang`` ('fr' or 'en') with all listed and generated forms."""
     return tuple(_read_verbs(f"speech_verbs.{lang}.txt", lang))
 
 
-@lru_cache(maxsize=None)
+@cache
 def action_verbs(lang: str) -> tuple[VerbEntry, ...]:
     """Action verbs of ``lang`` with forms and the cue word some of them need."""
     return tuple(_read_verbs(f"action_verbs.{lang}.txt", lang))
 
 
-@lru_cache(maxsize=None)
+@cache
 def role_nouns(lang: str) -> dict[str, str]:
     """Role noun (lower case) -> gender ('m', 'f' or 'x')."""
     out = {}
@@ -83,7 +82,7 @@ def role_nouns(lang: str) -> dict[str, str]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def first_names() -> dict[str, str]:
     """First name -> gender ('m', 'f' or 'x')."""
     out = {}
@@ -93,13 +92,13 @@ def first_names() -> dict[str, str]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def function_words() -> frozenset[str]:
     """Lower-case words that are never part of a name."""
     return frozenset(_lines("function_words.txt")) | group_nouns()
 
 
-@lru_cache(maxsize=None)
+@cache
 def group_nouns() -> frozenset[str]:
     """Lower-case nouns naming unnamed groups of speakers ("critics", "des experts")."""
     return frozenset(_lines("group_nouns.txt"))

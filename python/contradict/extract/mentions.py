@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 from ..speakers import normalize_name
 from .lexicon import first_names, function_words, role_nouns
@@ -30,7 +30,7 @@ ORG_WORDS = {
     "university", "court", "council", "ministry", "tribune", "monde", "figaro", "libération",
     "bank", "fund", "agency", "office", "department", "club", "team", "network", "press",
 }
-GENITIVE = re.compile(r"(?:\b(?:de|du|des|of)\s+|\bd['’]|['’]s\s+)$", re.I)
+GENITIVE = re.compile(r"(?:\b(?:de|du|des|of)\s+|\bd['’]|['’]s\s+)$", re.IGNORECASE)
 _ELISION = re.compile(r"['’]s$")
 
 
@@ -68,7 +68,7 @@ def clean_name(raw: str) -> tuple[str, int]:
     return _ELISION.sub("", name), dropped
 
 
-@lru_cache(maxsize=None)
+@cache
 def _role_parts(lang: str) -> tuple[str, str]:
     nouns = sorted(role_nouns(lang), key=len, reverse=True)
     alt = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in nouns)
@@ -79,20 +79,20 @@ def _role_parts(lang: str) -> tuple[str, str]:
     return mods, alt
 
 
-@lru_cache(maxsize=None)
+@cache
 def role_pattern(lang: str) -> re.Pattern[str]:
     """A definite role phrase: "le patron", "l'ancien président", "the Tesla CEO"."""
     mods, alt = _role_parts(lang)
     det = r"(?:(?<![\w])(?P<det>le|la|l['’]|ce|cet|cette|du|au)\s*)" if lang == "fr" else r"(?:(?<![\w])(?P<det>the)\s+)"
-    return re.compile(det + mods + r"(?P<role>" + alt + r")(?![\w])", re.I)
+    return re.compile(det + mods + r"(?P<role>" + alt + r")(?![\w])", re.IGNORECASE)
 
 
-@lru_cache(maxsize=None)
+@cache
 def apposition_pattern(lang: str) -> re.Pattern[str]:
     """", le patron de Twitter" / ", un journaliste indépendant" right after a name."""
     mods, alt = _role_parts(lang)
     det = r"(?:(?:le|la|l['’]|un|une)\s*)?" if lang == "fr" else r"(?:(?:the|a|an)\s+)?"
-    return re.compile(r",\s*" + det + mods + r"(?P<role>" + alt + r")(?![\w])" + _COMPLEMENT + "?", re.I)
+    return re.compile(r",\s*" + det + mods + r"(?P<role>" + alt + r")(?![\w])" + _COMPLEMENT + "?", re.IGNORECASE)
 
 
 _COMPLEMENT = r"(?:\s+(?:de\s+la|de\s+l['’]|des|du|de|d['’]|of\s+the|of)\s*(?P<comp>[\w\-]+))"
@@ -109,7 +109,7 @@ def phrase_key(phrase: str, lang: str) -> str | None:
     rm = role_pattern(lang).search(phrase)
     if rm is None:
         return None
-    cm = re.match(_COMPLEMENT, phrase[rm.end():], re.I)
+    cm = re.match(_COMPLEMENT, phrase[rm.end():], re.IGNORECASE)
     return role_key(rm["role"], cm["comp"] if cm else None)
 
 
@@ -227,7 +227,7 @@ def find_people(text: str, masked: str, end: int, lang: str, known: dict[str, st
             continue
         heads_clause = (rm["det"] or "").lower() in ("le", "la", "l'", "l’", "the") and \
             re.search(r"(?:^|[.;:!?\n])\s*$", before[:rm.start()]) is not None
-        cm = re.fullmatch(_COMPLEMENT + r"(?P<adj>\s+[a-zà-ÿ\-]+)?\s*,?\s+", gap, re.I)
+        cm = re.fullmatch(_COMPLEMENT + r"(?P<adj>\s+[a-zà-ÿ\-]+)?\s*,?\s+", gap, re.IGNORECASE)
         if cm and cm["adj"] and cm["adj"].strip().lower() in function_words():
             cm = None
         if cm and (cm["comp"][:1].isupper() and "," not in gap or "," in gap and heads_clause):
@@ -275,7 +275,7 @@ def find_people(text: str, masked: str, end: int, lang: str, known: dict[str, st
     return people
 
 
-_BOUNDARY_WORDS = re.compile(r"(?:^|[,;:(«“\"]|\b(?:et|mais|que|qu['’]|dont|and|but|that|who|qui)|\.)\s*$", re.I)
+_BOUNDARY_WORDS = re.compile(r"(?:^|[,;:(«“\"]|\b(?:et|mais|que|qu['’]|dont|and|but|that|who|qui)|\.)\s*$", re.IGNORECASE)
 
 
 def is_subject_position(masked: str, start: int, roles: re.Pattern[str]) -> bool:

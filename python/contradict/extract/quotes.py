@@ -51,7 +51,7 @@ def find_quotes(text: str, start: int = 0, end: int | None = None) -> list[Quote
             stack.clear()
             straight = None
         elif stack and ch == _PAIRS[stack[-1][0]]:
-            opener, pos = stack.pop()
+            _, pos = stack.pop()
             if not stack and straight is None:
                 found.append(_make(text, pos, i + 1))
         elif ch in _PAIRS and not (ch == "“" and stack and stack[-1][0] == "„"):

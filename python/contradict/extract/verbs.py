@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from .lexicon import VerbEntry, action_verbs, speech_verbs
 
@@ -65,7 +65,7 @@ def _simple_forms(entry: VerbEntry, lang: str) -> set[str]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def _patterns(lang: str, kind: str) -> tuple[re.Pattern[str], dict[str, VerbEntry]]:
     entries = speech_verbs(lang) if kind == "speech" else action_verbs(lang)
     by_form: dict[str, VerbEntry] = {}
@@ -92,7 +92,7 @@ def _patterns(lang: str, kind: str) -> tuple[re.Pattern[str], dict[str, VerbEntr
             + r"|(?P<apres>after|before)\s+(?P<pverb>" + (ing or "(?!x)x") + r")" + e_
             + r"|(?P<sverb>" + simple + r")" + e_ + ")"
         )
-    return re.compile(pattern, re.I), by_form
+    return re.compile(pattern, re.IGNORECASE), by_form
 
 
 def find_verbs(text: str, start: int, end: int, lang: str) -> list[VerbMatch]:
@@ -150,7 +150,7 @@ def _to_match(m: re.Match[str], kind: str, by_form: dict[str, VerbEntry], lang: 
     form = m["sverb"].lower()
     entry = by_form[form]
     if lang == "en" and form == entry.lemma and re.search(
-            r"\b(?:to|a|an|the|his|her|its|their|this|that|our|my|your|no|any|every)\s+$", m.string[max(0, m.start() - 7):m.start()], re.I):
+            r"\b(?:to|a|an|the|his|her|its|their|this|that|our|my|your|no|any|every)\s+$", m.string[max(0, m.start() - 7):m.start()], re.IGNORECASE):
         return None
     inv = m["sinv"] if lang == "fr" else None
     plural = lang == "fr" and (form.endswith("ent") and not re.search(r"(?:[tv]ient|dément)$", form) or form == "font")
