@@ -149,7 +149,8 @@ def subject_before(masked: str, sent_start: int, verb_start: int, lang: str) -> 
     ref = classify_phrase(chunk, sent_start + chunk_start, lang, relative=relative)
     if ref is not None and boundary in ("et", "and"):
         prev_start = cuts[-2].end() if len(cuts) > 1 else 0
-        ref = SubjectRef("unnamed", region[prev_start:].strip(), sent_start + prev_start)
+        if classify_phrase(region[prev_start:cuts[-1].start()], sent_start + prev_start, lang) is not None:
+            ref = SubjectRef("unnamed", region[prev_start:].strip(), sent_start + prev_start)
     return ref, sent_start + (cuts[-1].start() if cuts else 0), False
 
 

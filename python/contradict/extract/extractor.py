@@ -272,6 +272,10 @@ class _Resolver:
 
 def _add(state: _State, res: _Resolver, stmt: _Stmt) -> None:
     a, b = _trim(state.text, stmt.start, stmt.end)
+    whole = next((q for q in state.quotes if q.start == a and q.end == b), None)
+    if whole is not None:  # "a ajouté que « … »": the words are the quote's
+        a, b = _trim(state.text, whole.inner_start, whole.inner_end)
+        stmt.quote = True
     if b - a < 3 or len(state.text[a:b].split()) < 2 and not stmt.quote:
         return
     stmt.start, stmt.end = a, b

@@ -94,7 +94,8 @@ def split_sentences(text: str, start: int, end: int, quotes: list[Quote]) -> lis
                 continue
             if _ABBREV.search(text[cut:at]) and not text[at - 1:at] in "»”\"":
                 continue
-            if not m["space"] and not m["close"] and at > 0 and not (text[at - 1].islower() or text[at - 1].isdigit()):
+            if not m["space"] and not m["close"] and at > 0 and not (
+                    text[at - 1].islower() or text[at - 1].isdigit() or text[at - 1] in "»”\")"):
                 continue
             cands.append((at, m.end("close"), m.end()))
         for at, stop, nxt in sorted(cands):
