@@ -226,3 +226,18 @@ def test_negated_speech_gives_no_statement() -> None:
     text = "Elon Musk n'a jamais dit que X serait neutre. Musk never said the site was neutral."
     assert extract_statements(text, date="2024-08-20", lang="fr")[:1] == []
     assert extract_statements("Musk never said the site was neutral.", date="2024", lang="en") == []
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        ("date 2024-10 Elon Musk et X", "2024-10"),
+        ("Par Jean Dupont, publié le 12/03/2024 à 14h", "2024-03-12"),
+        ("Mis à jour le mardi 12 mars 2024 à 10h", "2024-03-12"),
+        ("By Ann Lee | Published March 5, 2024", "2024-03-05"),
+        ("Updated: 2024-03-05T10:00", "2024-03-05"),
+    ],
+)
+def test_article_date_from_header_lines(head: str, expected: str) -> None:
+    article = parse_article(head + "\n\nJean Dupont a déclaré que tout allait bien.\n")
+    assert article.date is not None and article.date.iso() == expected

@@ -99,14 +99,15 @@ def looks_like_html(text: str) -> bool:
     return bool(re.search(r"<(?:html|body|p|div|article|meta)\b", text[:5000], re.IGNORECASE))
 
 
+_LEAD = r"(?:^|\b(?:publié|publiée|published|posted|mis à jour|updated|date)\b)[ \t]*(?:le|on)?[ \t]*[:=]?[ \t]*"
 _HEADER_DATE = [
     re.compile(r"^\s*(?:date|published|publié|publication|mis à jour|updated)\s*(?:le|on)?\s*[:=]?\s*"
-               r"(?P<iso>\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?)\b", re.IGNORECASE | re.MULTILINE),
-    re.compile(r"^\s*(?:date|published|publié|publication)\s*(?:le|on)?\s*[:=]?\s*"
-               r"(?P<d>\d{1,2})(?:er)?\s+(?P<m>[a-zéû]+)\s+(?P<y>\d{4})", re.IGNORECASE | re.MULTILINE),
-    re.compile(r"^\s*(?:date|published|publié|publication)\s*(?:le|on)?\s*[:=]?\s*"
-               r"(?P<m>[a-z]+)\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})", re.IGNORECASE | re.MULTILINE),
-    re.compile(r"^\s*(?:le|publié le|published on)?\s*(?P<dd>\d{1,2})/(?P<mm>\d{1,2})/(?P<yy>\d{4})\b", re.IGNORECASE | re.MULTILINE),
+               r"(?P<iso>\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?)(?!\d)", re.I | re.M),
+    re.compile(_LEAD + r"(?:[a-zé]+\.?\s+)?(?P<d>\d{1,2})(?:er)?\s+(?P<m>[a-zéû]+)\.?\s+(?P<y>\d{4})", re.I | re.M),
+    re.compile(_LEAD + r"(?P<m>[a-z]+)\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})", re.I | re.M),
+    re.compile(r"(?:^[ \t]*(?:le[ \t]+)?|\b(?:publié|published|posted|mis à jour|updated)[ \t]+(?:le[ \t]+|on[ \t]+)?)"
+               r"(?P<dd>\d{1,2})/(?P<mm>\d{1,2})/(?P<yy>\d{4})\b", re.I | re.M),
+    re.compile(r"\b(?:publié|published|posted|mis à jour|updated)[ \t]+(?:le[ \t]+|on[ \t]+)?(?P<iso>\d{4}-\d{1,2}-\d{1,2})\b", re.I | re.M),
 ]
 
 
@@ -123,7 +124,7 @@ def header_date(text: str) -> PartialDate | None:
                 return PartialDate.parse(g["iso"])
             if g.get("dd"):
                 return PartialDate.parse(f"{g['yy']}-{int(g['mm']):02d}-{int(g['dd']):02d}")
-            month = MONTHS.get(g["m"].lower())
+            month = MONTHS.get(g["m"].lower().rstrip("."))
             if month:
                 return PartialDate.parse(f"{g['y']}-{month:02d}-{int(g['d']):02d}")
         except ValueError:
