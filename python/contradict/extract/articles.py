@@ -102,12 +102,12 @@ def looks_like_html(text: str) -> bool:
 _LEAD = r"(?:^|\b(?:publié|publiée|published|posted|mis à jour|updated|date)\b)[ \t]*(?:le|on)?[ \t]*[:=]?[ \t]*"
 _HEADER_DATE = [
     re.compile(r"^\s*(?:date|published|publié|publication|mis à jour|updated)\s*(?:le|on)?\s*[:=]?\s*"
-               r"(?P<iso>\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?)(?!\d)", re.I | re.M),
-    re.compile(_LEAD + r"(?:[a-zé]+\.?\s+)?(?P<d>\d{1,2})(?:er)?\s+(?P<m>[a-zéû]+)\.?\s+(?P<y>\d{4})", re.I | re.M),
-    re.compile(_LEAD + r"(?P<m>[a-z]+)\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})", re.I | re.M),
+               r"(?P<iso>\d{4}(?:-\d{1,2}(?:-\d{1,2})?)?)(?!\d)", re.IGNORECASE | re.MULTILINE),
+    re.compile(_LEAD + r"(?:[a-zé]+\.?\s+)?(?P<d>\d{1,2})(?:er)?\s+(?P<m>[a-zéû]+)\.?\s+(?P<y>\d{4})", re.IGNORECASE | re.MULTILINE),
+    re.compile(_LEAD + r"(?P<m>[a-z]+)\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})", re.IGNORECASE | re.MULTILINE),
     re.compile(r"(?:^[ \t]*(?:le[ \t]+)?|\b(?:publié|published|posted|mis à jour|updated)[ \t]+(?:le[ \t]+|on[ \t]+)?)"
-               r"(?P<dd>\d{1,2})/(?P<mm>\d{1,2})/(?P<yy>\d{4})\b", re.I | re.M),
-    re.compile(r"\b(?:publié|published|posted|mis à jour|updated)[ \t]+(?:le[ \t]+|on[ \t]+)?(?P<iso>\d{4}-\d{1,2}-\d{1,2})\b", re.I | re.M),
+               r"(?P<dd>\d{1,2})/(?P<mm>\d{1,2})/(?P<yy>\d{4})\b", re.IGNORECASE | re.MULTILINE),
+    re.compile(r"\b(?:publié|published|posted|mis à jour|updated)[ \t]+(?:le[ \t]+|on[ \t]+)?(?P<iso>\d{4}-\d{1,2}-\d{1,2})\b", re.IGNORECASE | re.MULTILINE),
 ]
 
 
