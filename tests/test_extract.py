@@ -241,3 +241,8 @@ def test_negated_speech_gives_no_statement() -> None:
 def test_article_date_from_header_lines(head: str, expected: str) -> None:
     article = parse_article(head + "\n\nJean Dupont a déclaré que tout allait bien.\n")
     assert article.date is not None and article.date.iso() == expected
+
+
+def test_bad_date_argument_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="date"):
+        extract_corpus([ARTICLES / "fr_quotes.txt"], date="2024-13")

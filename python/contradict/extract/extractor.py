@@ -524,7 +524,10 @@ def _as_date(value: Any) -> PartialDate | None:
         return value
     if isinstance(value, (dt.date, dt.datetime)):
         return PartialDate(value.year, value.month, value.day)
-    return PartialDate.parse(str(value))
+    try:
+        return PartialDate.parse(str(value))
+    except ValueError as exc:
+        raise ValueError(f"date: {exc}") from None
 
 
 def _date_for(state: _State, stmt: _Stmt, base: PartialDate | None, base_kind: str) -> tuple[str | None, str | None]:
@@ -664,7 +667,7 @@ def extract_statements(text: str, *, date: Any = None, source: str | None = None
     ('Elon Musk', 'X devait rester neutre', '2022-04')
     """
     article = parse_article(text, source=source)
-    return extract_article(article, date=date, lang=lang, aliases=aliases)
+    return extract_article(article, date=_as_date(date), lang=lang, aliases=aliases)
 
 
 def _article_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -694,6 +697,7 @@ def extract_corpus(paths: str | Path | Sequence[str | Path], *, date: Any = None
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
+    date = _as_date(date)
     files = _article_paths(paths)
     records: list[dict[str, Any]] = []
     names: dict[str, int] = {}
