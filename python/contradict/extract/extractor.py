@@ -55,7 +55,7 @@ _SELON = r"(?:selon|d['’]après|according to)\s+(?:les\s+(?:mots|propos|termes
 _SELON_START = re.compile(r"(?P<intro>(?:[^,«»\"“”\x00]{0,40},\s*)?)" + _SELON + r"(?P<who>[^,«»\"“”:\x00]{2,60}?)\s*,\s*", re.IGNORECASE)
 _SELON_END = re.compile(r",\s*" + _SELON + r"(?P<who>[^,.;:!?«»\"“”\x00]{2,60}?)\s*[.!?]?\s*$", re.IGNORECASE)
 _COMME = re.compile(r"(?P<intro>(?:[^,«»\x00]{0,40},\s*)?)(?:comme|ainsi que)\s+(?:le\s+|l['’])(?P<verb>[\w-]+)\s+(?P<who>[^,«»:\x00]{2,60}?)\s*,\s*", re.IGNORECASE)
-_PAREN_SOURCE = re.compile(r"[ \u00a0\u202f]*\((?P<src>[A-ZÀ-Þ][^()\n]{1,40})\)")
+_PAREN_SOURCE = re.compile(r"[ \u00a0\u202f]*\((?P<src>[A-ZÀ-Þ][^()\n,;:\d]{1,40})\)")
 _INCISE = re.compile(r",\s*(?:qui|dont|who|which|whose)\b[^,.;]*,", re.IGNORECASE)
 _TRIM = " \u00a0\u202f\t\n,;:.—–-"
 
