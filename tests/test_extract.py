@@ -246,3 +246,20 @@ def test_article_date_from_header_lines(head: str, expected: str) -> None:
 def test_bad_date_argument_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="date"):
         extract_corpus([ARTICLES / "fr_quotes.txt"], date="2024-13")
+
+
+def test_role_field_separates_people_across_a_corpus(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(
+        "date: 2024-07\nL'ancien président Donald Trump a rencontré le milliardaire Elon Musk.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(
+        "date: 2024-08-13\nElon Musk a interviewé Donald Trump sur X. L'ancien président a affirmé que l'élection "
+        "serait truquée. « Le Space a été attaqué », a écrit le multimilliardaire.\n", encoding="utf-8")
+    alone = extract_statements((tmp_path / "b.txt").read_text(encoding="utf-8"))
+    assert [r["speaker"] for r in alone if r["kind"] == "claim"] == [
+        "unknown:L'ancien président", "unknown:le multimilliardaire"]
+    records = [r for r in extract_corpus(tmp_path) if r["source"].endswith("b.txt")]
+    assert [(r["speaker"], r["kind"], r["text"]) for r in records] == [
+        ("Elon Musk", "action", "Elon Musk a interviewé Donald Trump sur X"),
+        ("Donald Trump", "claim", "l'élection serait truquée"),
+        ("Elon Musk", "claim", "Le Space a été attaqué"),
+    ]

@@ -33,6 +33,7 @@ from .lexicon import first_names, speech_verbs
 from .mentions import (
     Mention,
     People,
+    field_of,
     find_people,
     is_subject_position,
     phrase_key,
@@ -262,7 +263,7 @@ class _Resolver:
             person = known.get(normalize_name(ref.text)) or people.bound(rkey, ref.start) or \
                 self.state.corpus_roles.get(rkey) or \
                 (self.state.corpus_roles.get(rkey.partition(" de ")[0]) if " de " not in rkey else None) or \
-                people.resolve(ref.start, self.window(si), ref.gender, unique=True)
+                people.resolve(ref.start, self.window(si), ref.gender, unique=True, kind=field_of(rkey))
         if person is None:
             return "unknown:" + ref.text, False
         if self.person_at(ref.start) is None:
@@ -560,7 +561,8 @@ def role_bindings(article: Article, *, lang: str | None = None, aliases: AliasSp
 
 
 def extract_article(article: Article, *, date: Any = None, lang: str | None = None, aliases: AliasSpec = None,
-                    id_prefix: str | None = None, corpus_roles: dict[str, str] | None = None) -> list[dict[str, Any]]:
+                    id_prefix: str | None = None, corpus_roles: dict[str, str] | None = None,
+                    corpus_fields: dict[str, set[str]] | None = None) -> list[dict[str, Any]]:
     """Statements of a parsed :class:`Article` (see :func:`extract_statements`).
 
     ``corpus_roles`` maps role keys ("patron de tesla", "milliardaire") to the one
@@ -587,6 +589,8 @@ def extract_article(article: Article, *, date: Any = None, lang: str | None = No
     masked = _mask(text, quotes)
     sentences = split_sentences(text, 0, article.body_end, quotes)
     people = find_people(text, masked, article.body_end, lang, known)
+    for person, kinds in (corpus_fields or {}).items():
+        people.fields.setdefault(person, set()).update(kinds)
     state = _State(text, masked, lang, sentences, quotes, people, known, corpus_roles=dict(corpus_roles or {}))
     res = _Resolver(state)
     for si in range(len(sentences)):
@@ -710,10 +714,15 @@ def extract_corpus(paths: str | Path | Sequence[str | Path], *, date: Any = None
             seen_roles.setdefault(key, set()).add(person)
             seen_roles.setdefault(key.partition(" de ")[0], set()).add(person)
     roles = {key: next(iter(persons)) for key, persons in seen_roles.items() if len(persons) == 1}
+    fields: dict[str, set[str]] = {}
+    for key, persons in seen_roles.items():
+        for person in persons:
+            if field_of(key) != "other":
+                fields.setdefault(person, set()).add(field_of(key))
     for path, article in articles:
         prefix = path.name if names[path.name] == 1 else str(path)
         records.extend(extract_article(article, date=date, lang=lang, aliases=aliases, id_prefix=prefix,
-                                       corpus_roles=roles))
+                                       corpus_roles=roles, corpus_fields=fields))
     full: dict[str, set[str]] = {}
     for r in records:
         if not r.get("unattributed") and len(r["speaker"].split()) >= 2 and r["part"] == "article":

@@ -76,9 +76,21 @@ def role_nouns(lang: str) -> dict[str, str]:
     """Role noun (lower case) -> gender ('m', 'f' or 'x')."""
     out = {}
     for line in _lines("role_nouns.txt"):
-        code, noun, gender = line.split("\t")
+        code, noun, gender, _ = line.split("\t")
         if code == lang:
             out[noun.lower()] = gender
+    return out
+
+
+@cache
+def role_fields() -> dict[str, str]:
+    """Role noun, accents and case folded ("president") -> field ('pol', 'biz', 'media', 'other')."""
+    from ..speakers import normalize_name
+
+    out = {}
+    for line in _lines("role_nouns.txt"):
+        _, noun, _, field_name = line.split("\t")
+        out[normalize_name(noun)] = field_name
     return out
 
 

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from ..speakers import normalize_name
-from .lexicon import first_names, function_words, role_nouns
+from .lexicon import first_names, function_words, role_fields, role_nouns
 
 UPPER = "A-ZÀ-ÖØ-Þ"
-TOKEN = rf"(?:[A-Z]\.(?:\s?[A-Z]\.)*|[{UPPER}][\w'’\-]*)"
+TOKEN = rf"(?:[A-Z]\.(?:[A-Z]\.)+|[{UPPER}][\w'’\-]*)"
 PARTICLE = r"(?:de|du|van|von|der|den|da|di|del|bin|ben|al|el|la|le|Mc)"
 NAME_RE = re.compile(rf"(?<![\w'’\-]){TOKEN}(?:[ \u00a0\u202f]+(?:{PARTICLE}[ \u00a0\u202f]+)?{TOKEN})*")
 INITIALS = re.compile(r"^(?:[A-Z]\.?){1,3}$")
@@ -98,6 +98,11 @@ def apposition_pattern(lang: str) -> re.Pattern[str]:
 _COMPLEMENT = r"(?:\s+(?:de\s+la|de\s+l['’]|des|du|de|d['’]|of\s+the|of)\s*(?P<comp>[\w\-]+))"
 
 
+def field_of(key: str) -> str:
+    """Field ('pol', 'biz', 'media', 'other') of a role key such as "patron de tesla"."""
+    return role_fields().get(key.partition(" de ")[0], "other")
+
+
 def role_key(head: str, complement: str | None = None) -> str:
     """Key of a role phrase: its noun, plus the noun its complement names ("patron de tesla")."""
     key = normalize_name(head)
@@ -137,6 +142,20 @@ class People:
     surnames: dict[str, str] = field(default_factory=dict)
     blocked: list[tuple[int, int]] = field(default_factory=list)
     """Spans (reported words) whose names cannot be antecedents."""
+    fields: dict[str, set[str]] = field(default_factory=dict)
+    """Person -> fields of the roles bound to them ('pol', 'biz', 'media')."""
+
+    def learn_fields(self) -> None:
+        """Record the field of every role bound to a person ("le milliardaire X" -> biz)."""
+        for _, key, person in self.bindings:
+            kind = field_of(key)
+            if kind != "other":
+                self.fields.setdefault(person, set()).add(kind)
+
+    def compatible(self, person: str, kind: str | None) -> bool:
+        """False when the person is only known in another field than the role's."""
+        known = self.fields.get(person)
+        return kind in (None, "other") or not known or kind in known
 
     def add(self, mention: Mention) -> None:
         keys = [m.start for m in self.mentions]
@@ -145,10 +164,10 @@ class People:
     def gender(self, person: str) -> str:
         return self.genders.get(person, "x")
 
-    def _eligible(self, lo: int, hi: int, gender: str, *, genitive_ok: bool) -> list[Mention]:
+    def _eligible(self, lo: int, hi: int, gender: str, *, genitive_ok: bool, kind: str | None = None) -> list[Mention]:
         out = []
         for m in self.mentions:
-            if m.start < lo or m.start >= hi:
+            if m.start < lo or m.start >= hi or not self.compatible(m.person, kind):
                 continue
             if m.genitive and not genitive_ok:
                 continue
@@ -161,13 +180,13 @@ class People:
         return out
 
     def resolve(self, pos: int, window_start: int, gender: str, *, last_mentioned: bool = False,
-                unique: bool = False) -> str | None:
+                unique: bool = False, kind: str | None = None) -> str | None:
         """The person a pronoun or role noun at ``pos`` refers to, or None if unclear.
 
         With ``unique``, the window must hold a single compatible person (role nouns
         carry no grammatical cue, so two candidates are too many to guess between).
         """
-        cands = self._eligible(window_start, pos, gender, genitive_ok=last_mentioned)
+        cands = self._eligible(window_start, pos, gender, genitive_ok=last_mentioned, kind=kind)
         if not cands:
             return None
         if unique:
@@ -272,6 +291,7 @@ def find_people(text: str, masked: str, end: int, lang: str, known: dict[str, st
         am = apposition.match(masked, b)
         if am:
             people.bindings.append((b, role_key(am["role"], am["comp"]), person))
+    people.learn_fields()
     return people
 
 
