@@ -190,7 +190,11 @@ class People:
         if not cands:
             return None
         if unique:
-            return cands[-1].person if len({m.person for m in cands}) == 1 else None
+            persons = {m.person for m in cands}
+            if len(persons) == 1:
+                return cands[-1].person
+            matched = {p for p in persons if kind not in (None, "other") and kind in self.fields.get(p, ())}
+            return matched.pop() if len(matched) == 1 else None
         if last_mentioned:
             return cands[-1].person
         subjects = [m for m in cands if m.subject]
@@ -251,9 +255,9 @@ def find_people(text: str, masked: str, end: int, lang: str, known: dict[str, st
             cm = None
         if cm and (cm["comp"][:1].isupper() and "," not in gap or "," in gap and heads_clause):
             role_before[a] = role_key(rm["role"], cm["comp"])
-        elif heads_clause and re.fullmatch(r"(?:\s+[a-zà-ÿ\-]+){0,2}\s*,\s+", gap) and \
-                not any(w in function_words() for w in gap.split()):
-            role_before[a] = role_key(rm["role"])
+        elif heads_clause and re.fullmatch(r"[^,.;:!?«»\"“”\x00\n]{0,50},\s+", gap):
+            first = re.match(_COMPLEMENT, gap, re.IGNORECASE)
+            role_before[a] = role_key(rm["role"], first["comp"] if first and first["comp"][:1].isupper() else None)
     for a, b, name in raw:
         tokens = name.split()
         if any(t.lower() in ORG_WORDS for t in tokens):
