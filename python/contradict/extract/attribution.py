@@ -24,6 +24,9 @@ UNNAMED_START = re.compile(
     r"his|her|their|its|one|two|three|deux|trois|the)\b",
     re.IGNORECASE,
 )
+_INDEFINITE = re.compile(
+    r"^(?:un|une|des|certains|certaines|plusieurs|diverses|divers|de nombreux|de nombreuses|a|an|some|several|many)\b",
+    re.IGNORECASE)
 _CLITICS = {"ne", "n", "lui", "leur", "se", "s", "y", "en", "me", "m", "te", "t", "nous", "vous",
             "également", "aussi", "alors", "ensuite", "déjà", "pourtant", "encore", "toujours", "même",
             "lui-même", "elle-même", "finalement", "notamment", "par", "ailleurs", "désormais",
@@ -72,6 +75,8 @@ def classify_phrase(phrase: str, offset: int, lang: str, *, relative: bool = Fal
         if low == dem:
             return SubjectRef("demonstrative", core, offset, gender)
     names = [m for m in NAME_RE.finditer(core)]
+    if names and not _INDEFINITE.match(core) and role_pattern(lang).fullmatch(core):
+        names = []
     if names:
         last = names[-1]
         name, dropped = clean_name(last.group())
@@ -99,7 +104,7 @@ def classify_phrase(phrase: str, offset: int, lang: str, *, relative: bool = Fal
                     start = offset + det.start("det")
                     full = core[det.start("det"):last.start() + dropped] + full
                 return SubjectRef("name", full, start)
-    rm = role_pattern(lang).match(core)
+    rm = None if _INDEFINITE.match(core) else role_pattern(lang).match(core)
     if rm:
         det_word = (rm["det"] or "").lower()
         gender = role_nouns(lang).get(rm["role"].lower(), "x")
@@ -173,8 +178,10 @@ def subject_after(masked: str, verb_end: int, sent_end: int, lang: str) -> Subje
     if name and name.end() < len(np_text.rstrip()):
         np_text = np_text[:name.end()]
     ref = classify_phrase(np_text, verb_end + m.start("np"), lang)
-    if ref is None or ref.kind == "pronoun" and lang == "fr":
+    if ref is None or ref.kind == "pronoun":
         return None
+    if ref.kind == "unnamed" and not _INDEFINITE.match(ref.text):
+        return None  # "said the platform would…" is a clause, not an inverted subject
     return ref
 
 
