@@ -263,3 +263,13 @@ def test_role_field_separates_people_across_a_corpus(tmp_path: Path) -> None:
         ("Donald Trump", "claim", "l'élection serait truquée"),
         ("Elon Musk", "claim", "Le Space a été attaqué"),
     ]
+
+
+def test_colon_before_quote_names_the_speaker() -> None:
+    text = ("Elon Musk a publié un message : « Je vote Trump. » Le milliardaire Elon Musk s'est emporté : "
+            "« C'est scandaleux ». Donald Trump a reçu une réponse d'Elon Musk : « Non merci. »")
+    records = extract_statements(text, date="2024-08")
+    assert [(r["speaker"], r["text"]) for r in records] == [
+        ("Elon Musk", "Je vote Trump"),
+        ("Elon Musk", "C'est scandaleux"),
+    ]

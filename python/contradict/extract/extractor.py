@@ -260,7 +260,7 @@ class _Resolver:
             person = people.resolve(ref.start, self.window(si), ref.gender, last_mentioned=True)
         elif ref.kind == "role":
             rkey = phrase_key(ref.text, self.state.lang) or ref.role or ""
-            person = known.get(normalize_name(ref.text)) or people.bound(rkey, ref.start) or \
+            person = known.get(normalize_name(ref.text)) or people.bound(rkey, ref.start + len(ref.text)) or \
                 self.state.corpus_roles.get(rkey) or \
                 (self.state.corpus_roles.get(rkey.partition(" de ")[0]) if " de " not in rkey else None) or \
                 people.resolve(ref.start, self.window(si), ref.gender, unique=True, kind=field_of(rkey))
@@ -348,16 +348,19 @@ def _sentence(state: _State, res: _Resolver, si: int) -> None:
     for q in sent_quotes:
         if q.start in state.consumed:
             continue
-        m = re.search(r"(?:^|[.;!?]\s*)(?P<who>[^,:;.!?«»\"“”\x00]{2,60}?)\s*:\s*$", masked[sa:q.start])
-        if m is None and re.search(r":\s*$", masked[sa:q.start]) and not any(sa <= w.start < q.start for w in verbs):
+        before = masked[sa:q.start]
+        if not re.search(r":\s*$", before):
+            continue
+        m = re.search(r"(?:^|[.;!?]\s*)(?P<who>[^,:;.!?«»\"“”\x00]{2,60}?)\s*:\s*$", before)
+        ref = classify_phrase(m["who"], sa + m.start("who"), lang) if m else None
+        if ref is not None and (ref.kind == "name" or ref.kind == "role" and res.resolve(ref, si)[1]):
+            add(_Stmt("claim", ref, q.inner_start, q.inner_end, si, ref.start, quote=True))
+            continue
+        # "Trump, in a post: …" / "Elon Musk a publié un message : « … »" (no speech verb)
+        if (m is None or _SPEECH_NOUNS.search(before)) and not any(sa <= w.start < q.start for w in verbs):
             head = sentence_subject(masked, sa, q.start, lang)
             if head is not None and head.kind == "name":
                 add(_Stmt("claim", head, q.inner_start, q.inner_end, si, head.start, quote=True))
-                continue
-        if m:
-            ref = classify_phrase(m["who"], sa + m.start("who"), lang)
-            if ref is not None and ref.kind in ("name", "role"):
-                add(_Stmt("claim", ref, q.inner_start, q.inner_end, si, sa + m.start("who"), quote=True))
     # 6. A quote standing alone continues the previous quoted speaker, or the one person
     #    the previous sentence shows speaking ("… avant de faire quelques déclarations.").
     for q in sent_quotes:
