@@ -273,3 +273,11 @@ def test_colon_before_quote_names_the_speaker() -> None:
         ("Elon Musk", "Je vote Trump"),
         ("Elon Musk", "C'est scandaleux"),
     ]
+
+
+def test_byline_with_date_is_not_a_comment() -> None:
+    text = "Par Jean Dupont\nLe 12/03/2024 à 10:00\nElon Musk a déclaré que X resterait neutre.\n"
+    records = extract_statements(text)
+    assert [(r["speaker"], r["text"], r["date"], r["part"]) for r in records] == [
+        ("Elon Musk", "X resterait neutre", "2024-03-12", "article"),
+    ]

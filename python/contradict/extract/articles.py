@@ -176,6 +176,10 @@ def find_comments(text: str) -> tuple[int, list[Comment]]:
                     date = None
                 heads.append((j, i + 1, am["name"].strip(), date))
                 break
+    avatar = any(text[lines[j][0]:lines[j][1]].strip().lower().startswith("avatar") for j, _, _, _ in heads)
+    if not avatar and len(heads) < 2:
+        heads = []  # one "par X / date" pair is an article byline, not a comment thread
+    heads = [h for h in heads if h[0] >= 5 or avatar]
     comments: list[Comment] = []
     for k, (_, body_line, author, date) in enumerate(heads):
         stop_line = heads[k + 1][0] if k + 1 < len(heads) else len(lines)
