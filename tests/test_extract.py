@@ -281,3 +281,13 @@ def test_byline_with_date_is_not_a_comment() -> None:
     assert [(r["speaker"], r["text"], r["date"], r["part"]) for r in records] == [
         ("Elon Musk", "X resterait neutre", "2024-03-12", "article"),
     ]
+
+
+def test_incise_inside_a_quote_names_the_speaker() -> None:
+    text = ("Jean Dupont a déclaré que tout va bien. « Nous allons gagner, a déclaré Elon Musk, et nous resterons "
+            "neutres. » « Rien n'est joué », a-t-on appris de source sûre.")
+    records = extract_statements(text, date="2024-08")
+    assert [(r["speaker"], r["text"]) for r in records] == [
+        ("Jean Dupont", "tout va bien"),
+        ("Elon Musk", "Nous allons gagner, a déclaré Elon Musk, et nous resterons neutres"),
+    ]

@@ -283,8 +283,9 @@ def _add(state: _State, res: _Resolver, stmt: _Stmt) -> None:
     if stmt.ref is None:
         return
     stmt.speaker, stmt.person = res.resolve(stmt.ref, stmt.sentence)
-    for q in _quotes_in(state, a - 1, b + 1):
-        state.consumed.add(q.start)
+    for q in state.quotes:
+        if q.start < b and q.end > a and (a <= q.inner_start and q.inner_end <= b or q.inner_start <= a and b <= q.inner_end):
+            state.consumed.add(q.start)
     if stmt.kind == "claim" and stmt.block:
         state.people.blocked.append((a, b))
     state.statements.append(stmt)
@@ -361,6 +362,27 @@ def _sentence(state: _State, res: _Resolver, si: int) -> None:
             head = sentence_subject(masked, sa, q.start, lang)
             if head is not None and head.kind == "name":
                 add(_Stmt("claim", head, q.inner_start, q.inner_end, si, head.start, quote=True))
+    # 5b. « Nous gagnerons, a déclaré Elon Musk, et resterons unis. »: an incise inside the quote.
+    for q in sent_quotes:
+        if q.start in state.consumed:
+            continue
+        inside = state.text[:q.inner_start] + state.text[q.inner_start:q.inner_end]
+        for v in find_verbs(inside, q.inner_start, q.inner_end, lang):
+            if v.kind != "speech" or not re.search(r",\s*$", inside[q.inner_start:v.start]):
+                continue
+            tail = state.text[v.end:q.inner_end]
+            if v.inverted:
+                if v.inverted.lower() not in ("il", "elle") or not re.match(r"\s*(?:[,.;!?]|$)", tail):
+                    continue
+                inc: SubjectRef | None = SubjectRef("pronoun", v.inverted, v.start,
+                                                    "f" if v.inverted.lower().startswith("elle") else "m")
+            else:
+                inc = subject_after(state.text, v.end, q.inner_end, lang)
+                if inc is None or inc.kind not in ("name", "role") or not re.match(
+                        r"\s*(?:[,.;!?]|$)", state.text[inc.start + len(inc.text):q.inner_end]):
+                    continue
+            add(_Stmt("claim", inc, q.inner_start, q.inner_end, si, v.start, quote=True))
+            break
     # 6. A quote standing alone continues the previous quoted speaker, or the one person
     #    the previous sentence shows speaking ("… avant de faire quelques déclarations.").
     for q in sent_quotes:
@@ -420,8 +442,8 @@ def _standalone_speaker(state: _State, si: int, q: Quote) -> tuple[str | None, S
 def _speech(state: _State, res: _Resolver, si: int, v: VerbMatch, verbs: list[VerbMatch], cuts: list[int], add: Any) -> None:
     sa, sb = state.sentences[si]
     masked, lang = state.masked, state.lang
-    if _negated(masked, v, lang):
-        return
+    if _negated(masked, v, lang) or v.inverted and v.inverted.lower() not in ("il", "elle"):
+        return  # "n'a jamais dit", "a-t-on appris", "disent-ils": no single speaker
     if v.mode == "participle" and not v.form.endswith("ing") and not re.search(r"(?:,|après avoir|\ben)\s*$", masked[sa:v.start + 12][: v.start - sa + 12].split(v.form)[0]):
         return
     # a. A quote just before the verb: "« … », a écrit X" / '"…," X said'.
