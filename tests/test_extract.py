@@ -291,3 +291,14 @@ def test_incise_inside_a_quote_names_the_speaker() -> None:
         ("Jean Dupont", "tout va bien"),
         ("Elon Musk", "Nous allons gagner, a déclaré Elon Musk, et nous resterons neutres"),
     ]
+
+
+def test_english_possessive_and_verbs_with_objects() -> None:
+    text = ("During the talk, Donald Trump repeated false claims about the election. "
+            "The European Commission's Thierry Breton had warned Musk in a letter that the law applied. "
+            "It is over, Musk told reporters.")
+    records = extract_statements(text, date="2024-08-13", lang="en")
+    assert [(r["speaker"], r["text"]) for r in records] == [
+        ("Thierry Breton", "the law applied"),
+        ("Musk", "It is over"),
+    ]

@@ -87,7 +87,8 @@ def classify_phrase(phrase: str, offset: int, lang: str, *, relative: bool = Fal
                 re.search(r"\b(?:avec|with|à|au|aux|to|pour|for|par|by|contre|entre)\s+$", prefix, re.IGNORECASE)
             rm = role_pattern(lang).search(prefix)
             has_role = rm is not None or any(is_title(w) for w in _words(prefix))
-            prefix_ok = not prefix.strip() or (has_role and len(_words(prefix)) <= 5) or \
+            possessive = re.search(r"[\w)]['’]s\s+$", prefix) is not None  # "the Commission's Thierry Breton"
+            prefix_ok = not prefix.strip() or possessive or (has_role and len(_words(prefix)) <= 5) or \
                 all(w.lower() in function_words() or is_title(w) for w in _words(prefix)) or relative
             complement = rm is not None and re.search(r"\b(?:de|du|des|d['’]|of|à|au|aux|for|at)\b", prefix[rm.end():], re.IGNORECASE) \
                 and re.search(r"(?:^|\s)[a-zà-ÿ\-]+\s*$", prefix) and not re.search(

@@ -210,6 +210,11 @@ def _looks_like_person(name: str) -> bool:
         and tokens[0] not in ("Le", "La", "Les", "L'", "L’", "The")
 
 
+_AFTER_SAYING = re.compile(
+    r"\s*(?:on|in|at|to|during|after|before|from|via|while|when|earlier|later|yesterday|today|sur|dans|à|au|aux|lors|"
+    r"devant|hier|auprès|pendant|mardi|lundi|mercredi|jeudi|vendredi|samedi|dimanche)\b", re.IGNORECASE)
+
+
 def _content_before(state: _State, v: VerbMatch, sa: int, sb: int, ref: SubjectRef) -> tuple[int, int, Quote | None] | None:
     """"The site will stay neutral, Musk said." : the clause before the subject."""
     comma = state.masked.rfind(",", sa, ref.start)
@@ -218,6 +223,8 @@ def _content_before(state: _State, v: VerbMatch, sa: int, sb: int, ref: SubjectR
     after = state.masked[v.end:sb]
     if len(after.split()) > 6 or re.search(r"\b(?:que|qu['’]|that|si|if)\b|[«“\"\x00]", after, re.IGNORECASE):
         return None
+    if after.strip(_TRIM + "!?") and not _AFTER_SAYING.match(after) and not (v.lemma == "tell" and len(after.split()) <= 3):
+        return None  # "Trump repeated false claims": the verb has its own object
     if len(state.masked[sa:comma].split()) < 3:
         return None
     return sa, comma, None
