@@ -84,7 +84,7 @@ def role_pattern(lang: str) -> re.Pattern[str]:
     """A definite role phrase: "le patron", "l'ancien président", "the Tesla CEO"."""
     mods, alt = _role_parts(lang)
     det = r"(?:(?<![\w])(?P<det>le|la|l['’]|ce|cet|cette|du|au)\s*)" if lang == "fr" else r"(?:(?<![\w])(?P<det>the)\s+)?(?<![\w-])"
-    return re.compile(det + mods + r"(?P<role>" + alt + r")(?![\w])", re.IGNORECASE)
+    return re.compile(det + mods + r"(?:ex-)?(?P<role>" + alt + r")(?![\w])", re.IGNORECASE)
 
 
 @cache
