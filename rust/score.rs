@@ -231,7 +231,7 @@ fn prefetch_index(input: &PairInput<'_>, i: usize) {
     prefetch(&input.days[i]);
 }
 
-/// Prefetches statement `i`'s embedding row and stem ids (reads its offsets,
+/// Prefetches statement `i`'s embedding row, stem ids, poles and numbers (reads its offsets,
 /// prefetched earlier by [`prefetch_index`]).
 #[inline(always)]
 fn prefetch_rows(input: &PairInput<'_>, i: usize) {
@@ -248,23 +248,41 @@ fn prefetch_rows(input: &PairInput<'_>, i: usize) {
     if start < end {
         prefetch(&c.negated[start]);
     }
+    let (start, end) = (c.pole_offsets[i] as usize, c.pole_offsets[i + 1] as usize);
+    if start < end {
+        prefetch(&c.poles[start]);
+    }
+    let (start, end) = (c.number_offsets[i] as usize, c.number_offsets[i + 1] as usize);
+    if start < end {
+        prefetch(&c.numbers[start]);
+    }
+    prefetch(&input.kinds[i]);
 }
 
 /// Calls `f(k, i, j)` for each pair of the chunk starting at pair `start`,
 /// prefetching what the next pairs read: indexed values far ahead, rows nearer.
 #[inline(always)]
 fn for_pairs(input: &PairInput<'_>, start: usize, len: usize, mut f: impl FnMut(usize, usize, usize)) {
+    // Candidate pairs come grouped by their left statement, whose data then
+    // stays in cache: it is prefetched only when it changes.
     let end = start + len;
+    let (left, right) = (input.left, input.right);
     for k in start..end {
-        if k + 2 * PREFETCH_AHEAD < end {
-            prefetch_index(input, input.left[k + 2 * PREFETCH_AHEAD] as usize);
-            prefetch_index(input, input.right[k + 2 * PREFETCH_AHEAD] as usize);
+        let far = k + 2 * PREFETCH_AHEAD;
+        if far < end {
+            if left[far] != left[far - 1] {
+                prefetch_index(input, left[far] as usize);
+            }
+            prefetch_index(input, right[far] as usize);
         }
-        if k + PREFETCH_AHEAD < end {
-            prefetch_rows(input, input.left[k + PREFETCH_AHEAD] as usize);
-            prefetch_rows(input, input.right[k + PREFETCH_AHEAD] as usize);
+        let near = k + PREFETCH_AHEAD;
+        if near < end {
+            if left[near] != left[near - 1] {
+                prefetch_rows(input, left[near] as usize);
+            }
+            prefetch_rows(input, right[near] as usize);
         }
-        f(k - start, input.left[k] as usize, input.right[k] as usize);
+        f(k - start, left[k] as usize, right[k] as usize);
     }
 }
 
