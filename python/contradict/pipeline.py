@@ -146,10 +146,30 @@ def find_contradictions_from_embeddings(
     if emb.ndim != 2 or emb.shape[0] != loaded.rows_read:
         raise ValueError(f"embeddings must have shape (rows, dim) with {loaded.rows_read} rows "
                          f"(one per input row), got {emb.shape}")
-    emb = emb[np.asarray(loaded.input_index, dtype=np.int64)]
-    norms = np.linalg.norm(emb, axis=1, keepdims=True)
-    emb = emb / np.where(norms > 0, norms, 1.0)
+    emb = _unit_rows(emb, np.asarray(loaded.input_index, dtype=np.int64))
     return _run(loaded, emb, options, {"load": time.perf_counter() - started})
+
+
+def _unit_rows(emb: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``emb[rows]`` scaled to unit length, with at most one copy of the matrix.
+
+    No copy at all when every row is used in order and already has unit length
+    (embeddings from :func:`embed_texts`); the squared norms are computed
+    without an ``(N, d)`` temporary, so the peak stays near one matrix.
+    """
+    if len(rows) != len(emb) or (rows != np.arange(len(rows))).any():
+        emb = emb[rows]
+        owned = True
+    else:
+        owned = False
+    norms = np.sqrt(np.einsum("ij,ij->i", emb, emb))
+    if np.allclose(norms, 1.0, atol=1e-4):
+        return emb
+    scale = (1.0 / np.where(norms > 0, norms, 1.0)).astype(np.float32)[:, None]
+    if owned:
+        emb *= scale
+        return emb
+    return emb * scale
 
 
 def _run(corpus: Corpus, embeddings: np.ndarray, options: Options, seconds: dict[str, float]) -> Results:
