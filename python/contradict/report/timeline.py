@@ -23,6 +23,8 @@ AXIS_Y = 92
 LEFT, RIGHT = 24, 24
 #: Statements outside findings closer than this (in SVG units) share a marker.
 BUCKET_PX = 3
+#: Pairs closer than this on the axis (same day) are drawn as a loop, not a flat arc.
+LOOP_BELOW_PX = 8.0
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,7 @@ def render(speaker: str, statements: Sequence[Statement], pairs: Sequence[Pair])
         out.append(
             f'<a class="arc" href="#finding-{pair.rank}" data-rank="{pair.rank}">'
             f"<title>{escape(tip)}</title>"
-            f'<path d="M{x1:.1f},{AXIS_Y} Q{mid:.1f},{AXIS_Y - 2 * rise:.1f} {x2:.1f},{AXIS_Y}" '
+            f'<path d="{_arc_path(x1, x2, rise)}" '
             f'stroke="{colour}" stroke-width="{1.5 + 2.5 * item.score:.1f}" fill="none"/>'
             f'<text class="arc-label" x="{mid:.1f}" y="{AXIS_Y - rise - 4:.1f}">#{pair.rank}</text></a>'
         )
@@ -134,6 +136,15 @@ def render(speaker: str, statements: Sequence[Statement], pairs: Sequence[Pair])
             out.append(_marker(x(stmt.day), [stmt], radius, "stmt hit"))
     out.append("</svg>")
     return Markup("".join(out))
+
+
+def _arc_path(x1: float, x2: float, rise: float) -> str:
+    """A curve from x1 to x2 above the axis; a loop when the two dates (nearly) meet."""
+    if x2 - x1 >= LOOP_BELOW_PX:
+        return f"M{x1:.1f},{AXIS_Y} Q{(x1 + x2) / 2:.1f},{AXIS_Y - 2 * rise:.1f} {x2:.1f},{AXIS_Y}"
+    spread = LOOP_BELOW_PX
+    return (f"M{x1:.1f},{AXIS_Y} C{x1 - spread:.1f},{AXIS_Y - 1.6 * rise:.1f} "
+            f"{x2 + spread:.1f},{AXIS_Y - 1.6 * rise:.1f} {x2:.1f},{AXIS_Y}")
 
 
 def _marker(sx: float, group: Sequence[Statement], radius: float, cls: str) -> str:
