@@ -325,7 +325,7 @@ def _load_cross_encoder(spec: str) -> Judge:
     model = getattr(ce, "transformers_model", None) or ce.model
     tokenizer = ce.tokenizer
     index = contradiction_label_index(getattr(model.config, "id2label", None), model_name=spec)
-    limit = getattr(ce, "max_length", None) or MAX_LENGTH
+    limit = getattr(ce, "max_seq_length", None) or getattr(ce, "max_length", None) or MAX_LENGTH
     return Judge(
         model.float().eval(),
         tokenizer,
