@@ -50,9 +50,13 @@ def test_every_pair_is_scored_once_and_min_score_filters(example_corpus: Path, a
 
 def test_musk_neutrality_and_trump_endorsement_are_reported(example_corpus: Path, example_aliases: Path) -> None:
     results = find_contradictions(example_corpus, aliases=example_aliases)
-    pairs = {(c.earlier.id, c.later.id) for c in results}
-    assert ("musk-2022-04-neutral", "musk-2024-07-endorse") in pairs
+    neutral = {"musk-2022-04-neutral", "musk-2022-04-neutre-fr"}
+    support = {"musk-2024-07-endorse", "musk-2024-08-interview"}
+    reported = {(c.earlier.id, c.later.id) for c in results if c.earlier.id in neutral and c.later.id in support}
+    assert ("musk-2022-04-neutre-fr", "musk-2024-07-endorse") in reported
+    assert len(reported) >= 2, reported
     assert results.stats.judged_pairs > 0
+    assert all(c.judge_score is not None for c in results if c.earlier.id in neutral)
 
 
 def test_from_embeddings_aligns_with_input_rows_when_rows_are_skipped(example_rows: list[dict]) -> None:

@@ -26,8 +26,11 @@ from .speakers import AliasSpec
 
 #: Pairs with the highest fast scores sent to the judge by default.
 JUDGE_BUDGET = 2000
-#: Share of the judge's probability in the final score of a judged pair.
-JUDGE_WEIGHT = 0.8
+#: Share of the judge's probability in the final score of a judged pair. Equal
+#: shares: the default judge is reliable on English NLI but much weaker on French
+#: (see models/judge/README.md), and the fast cues carry what NLI models do not
+#: see (claims against later actions, stance words, time).
+JUDGE_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
