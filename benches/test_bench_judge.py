@@ -67,7 +67,8 @@ def test_bench_plain_cross_encoder(benchmark, plain, judge: Judge, pairs) -> Non
     def run() -> np.ndarray:
         probs = plain.predict(both, batch_size=BATCH, apply_softmax=True, show_progress_bar=False)
         c = np.asarray(probs)[:, judge.contradiction_index]
-        return (c[:PAIRS] + c[PAIRS:]) / 2
+        combine = {"min": np.minimum, "max": np.maximum, "mean": lambda x, y: (x + y) / 2}[judge.combine]
+        return combine(c[:PAIRS], c[PAIRS:])
 
     scores = benchmark.pedantic(run, rounds=3, iterations=1)
     np.testing.assert_allclose(scores, judge.predict(a, b, batch_size=BATCH), atol=1e-4)

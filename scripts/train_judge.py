@@ -179,6 +179,8 @@ def main() -> None:
                     help="share of contradiction pairs shown hypothesis-first")
     ap.add_argument("--threads", type=int, default=1, help="torch threads (threads wait passively, see above)")
     ap.add_argument("--bf16", action="store_true", help="bfloat16 autocast (faster on CPUs with AMX; untested for quality)")
+    ap.add_argument("--combine", default="min", choices=["min", "mean", "max"],
+                    help="how the judge combines both directions (min: both must see a contradiction)")
     ap.add_argument("--max-minutes", type=float, default=55.0, help="safety stop: save what is trained after this long")
     ap.add_argument("--seed", type=int, default=13)
     args = ap.parse_args()
@@ -276,7 +278,7 @@ def main() -> None:
         "name": "contradict-judge-minilm-l6-lora",
         "labels": list(judge_split.LABELS),
         "max_length": args.max_length,
-        "combine": "mean of both directions",
+        "combine": args.combine,
         "threshold": 0.5,
     }
     (out_dir / "judge.json").write_text(json.dumps(meta, indent=2) + "\n")
@@ -309,7 +311,7 @@ def main() -> None:
             "machine": f"{platform.machine()} {os.cpu_count()} CPUs",
             "torch": torch.__version__,
             "hyperparameters": {k: getattr(args, k) for k in
-                                ("epochs", "batch_size", "lr", "rank", "max_length", "swap_contradictions", "seed", "bf16")},
+                                ("epochs", "batch_size", "lr", "rank", "max_length", "swap_contradictions", "seed", "bf16", "combine")},
             "mix": report,
             "split_seed": judge_split.SEED,
         },

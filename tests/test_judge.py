@@ -303,3 +303,16 @@ def test_training_mix_contains_no_heldout_pair() -> None:
     for name, df in split.part("heldout").items():
         pairs = set(zip(df["premise"], df["hypothesis"]))
         assert not pairs & seen, name
+
+
+def test_default_judge_combines_directions_by_its_rule(default_judge: Judge) -> None:
+    a, b = zip(*NEGATIONS["en"], *PARAPHRASES["fr"])
+    forward = default_judge.directional_probabilities(a, b)
+    backward = default_judge.directional_probabilities(b, a)
+    expected = {"min": np.minimum, "max": np.maximum, "mean": lambda x, y: (x + y) / 2}[default_judge.combine]
+    np.testing.assert_allclose(default_judge.predict(a, b), expected(forward, backward), atol=1e-5)
+
+
+def test_unknown_combine_rule_errors(default_judge: Judge) -> None:
+    with pytest.raises(JudgeError, match="combine"):
+        Judge(default_judge.model, default_judge.tokenizer, name="x", contradiction_index=2, combine="median")

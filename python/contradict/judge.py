@@ -20,7 +20,10 @@ Two kinds of judge share one interface (:class:`Judge`):
 
 Contradiction is treated as symmetric: each pair is scored in both directions
 (``a -> b`` and ``b -> a``) and the two contradiction probabilities are
-averaged (the mean, so one direction alone cannot make a pair look certain).
+combined by the judge's ``combine`` rule: ``"min"`` for the default judge
+(both directions must see a contradiction; on the validation pairs it ranks
+better than the mean: ROC AUC 0.881 vs 0.873), ``"mean"`` for
+bring-your-own models. Either way ``predict(a, b) == predict(b, a)``.
 
 Speed: pairs are tokenized once, truncated to :data:`MAX_LENGTH` tokens
 (longest text first), sorted by length so batches carry little padding, and
@@ -66,6 +69,12 @@ DEFAULT_JUDGE_DIR = Path(__file__).resolve().parent / "models" / "judge"
 
 _CONTRADICTION_NAMES = ("contradiction", "contradict", "contradictory", "contradicts")
 
+_COMBINE = {
+    "mean": lambda x, y: 0.5 * (x + y),
+    "min": np.minimum,
+    "max": np.maximum,
+}
+
 _CACHE: dict[str, Judge] = {}
 _CACHE_LOCK = threading.Lock()
 
@@ -86,6 +95,8 @@ class Judge:
             contradiction probability (chosen on validation data).
         contradiction_index: index of the contradiction class in the logits.
         max_length: token limit for one pair.
+        combine: how the two directions' probabilities become one:
+            ``"mean"``, ``"min"`` or ``"max"``.
     """
 
     def __init__(
@@ -97,7 +108,10 @@ class Judge:
         threshold: float = 0.5,
         contradiction_index: int,
         max_length: int = MAX_LENGTH,
+        combine: str = "mean",
     ) -> None:
+        if combine not in _COMBINE:
+            raise JudgeError(f"judge {name!r}: combine must be one of {sorted(_COMBINE)}, got {combine!r}")
         num_labels = int(getattr(model.config, "num_labels", 0) or 0)
         if not 0 <= contradiction_index < max(num_labels, 1) or num_labels < 2:
             raise JudgeError(
@@ -110,11 +124,13 @@ class Judge:
         self.threshold = float(threshold)
         self.contradiction_index = int(contradiction_index)
         self.max_length = int(max_length)
+        self.combine = combine
 
     def __repr__(self) -> str:
         return (
             f"Judge(name={self.name!r}, threshold={self.threshold:.3f}, "
-            f"contradiction_index={self.contradiction_index}, max_length={self.max_length})"
+            f"contradiction_index={self.contradiction_index}, max_length={self.max_length}, "
+            f"combine={self.combine!r})"
         )
 
     def predict(
@@ -128,7 +144,7 @@ class Judge:
         """Probability that each pair ``(a[i], b[i])`` contradicts.
 
         Both directions are scored and their contradiction probabilities
-        averaged, so ``predict(a, b)`` equals ``predict(b, a)``.
+        combined (:attr:`combine`), so ``predict(a, b)`` equals ``predict(b, a)``.
 
         Args:
             a: first texts.
@@ -148,7 +164,7 @@ class Judge:
         forward = self.directional_probabilities(
             list(a) + list(b), list(b) + list(a), batch_size=batch_size, show_progress=show_progress
         )
-        probs = 0.5 * (forward[:n] + forward[n:])
+        probs = _COMBINE[self.combine](forward[:n], forward[n:])
         return np.clip(probs, 0.0, 1.0).astype(np.float32)
 
     def directional_probabilities(
@@ -309,6 +325,7 @@ def _load_default(directory: Path = DEFAULT_JUDGE_DIR) -> Judge:
         threshold=float(meta.get("threshold", 0.5)),
         contradiction_index=contradiction_label_index(model.config.id2label, model_name="default judge"),
         max_length=int(meta.get("max_length", MAX_LENGTH)),
+        combine=str(meta.get("combine", "mean")),
     )
 
 
@@ -379,7 +396,8 @@ def score_pairs(
 ) -> np.ndarray:
     """Probability that each pair ``(a[i], b[i])`` contradicts, in [0, 1].
 
-    Contradiction is symmetric: both directions are scored and averaged.
+    Contradiction is symmetric: both directions are scored and combined
+    (the judge's ``combine`` rule; see the module docstring).
 
     Args:
         a: first texts.
