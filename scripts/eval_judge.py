@@ -5,6 +5,7 @@ Usage::
     python scripts/eval_judge.py                      # the shipped default judge
     python scripts/eval_judge.py --judge PATH_OR_NAME # any NLI CrossEncoder
     python scripts/eval_judge.py --check              # exit 1 if a target is missed
+    python scripts/eval_judge.py --combine min --threshold 0.3287   # the min rule
 
 For each held-out set it prints the number of pairs, the contradiction-vs-rest
 ROC AUC of the symmetric contradiction probability, and the macro-F1 (over
@@ -58,6 +59,9 @@ def main() -> None:
     ap.add_argument("--data", default=None, help="NLI data folder (default ../shared/data/nli)")
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--combine", choices=["mean", "min", "max"], default=None,
+                    help="override how the judge combines both directions")
+    ap.add_argument("--threshold", type=float, default=None, help="override the judge's threshold")
     ap.add_argument("--json", default=None, help="also write the figures to this JSON file")
     ap.add_argument("--check", action="store_true", help="exit with status 1 if a target is missed")
     args = ap.parse_args()
@@ -67,11 +71,15 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     jm = load_judge_module()
     judge = jm.load_judge(args.judge)
+    if args.combine:
+        judge.combine = args.combine
+    if args.threshold is not None:
+        judge.threshold = args.threshold
     split = judge_split.load_split(args.data)
     heldout = split.part("heldout")
 
     results = evaluate(judge, heldout, args.batch_size)
-    print(f"judge: {judge.name}  threshold: {judge.threshold:.3f}  max tokens: {judge.max_length}")
+    print(f"judge: {judge.name}  threshold: {judge.threshold:.3f}  combine: {judge.combine}  max tokens: {judge.max_length}")
     print(f"{'held-out set':<12} {'pairs':>6} {'contra':>6} {'ROC AUC':>8} {'target':>7} {'macro-F1':>9} {'pairs/s':>8}")
     missed = []
     for name, r in results.items():

@@ -179,8 +179,8 @@ def main() -> None:
                     help="share of contradiction pairs shown hypothesis-first")
     ap.add_argument("--threads", type=int, default=1, help="torch threads (threads wait passively, see above)")
     ap.add_argument("--bf16", action="store_true", help="bfloat16 autocast (faster on CPUs with AMX; untested for quality)")
-    ap.add_argument("--combine", default="min", choices=["min", "mean", "max"],
-                    help="how the judge combines both directions (min: both must see a contradiction)")
+    ap.add_argument("--combine", default="mean", choices=["min", "mean", "max"],
+                    help="how the judge combines both directions (the pipeline's min_score assumes mean)")
     ap.add_argument("--max-minutes", type=float, default=55.0, help="safety stop: save what is trained after this long")
     ap.add_argument("--seed", type=int, default=13)
     args = ap.parse_args()

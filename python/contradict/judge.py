@@ -20,10 +20,11 @@ Two kinds of judge share one interface (:class:`Judge`):
 
 Contradiction is treated as symmetric: each pair is scored in both directions
 (``a -> b`` and ``b -> a``) and the two contradiction probabilities are
-combined by the judge's ``combine`` rule: ``"min"`` for the default judge
-(both directions must see a contradiction; on the validation pairs it ranks
-better than the mean: ROC AUC 0.881 vs 0.873), ``"mean"`` for
-bring-your-own models. Either way ``predict(a, b) == predict(b, a)``.
+combined by the judge's ``combine`` rule, ``"mean"`` by default (the
+pipeline's score floor is set for it). ``"min"`` (both directions must see a
+contradiction) ranks the validation pairs better with the default judge (ROC
+AUC 0.881 vs 0.873) but gives lower probabilities; set ``judge.combine`` to
+use it. Either way ``predict(a, b) == predict(b, a)``.
 
 Speed: pairs are tokenized once, truncated to :data:`MAX_LENGTH` tokens
 (longest text first), sorted by length so batches carry little padding, and
