@@ -280,9 +280,6 @@ def build_base_classifier(num_labels: int = len(NLI_LABELS)) -> tuple[Any, Any]:
     Used both to train the default judge and to load it (the adapter and head
     are applied on top), so the two always agree on the architecture.
     """
-    import os
-
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from transformers import AutoTokenizer, BertForSequenceClassification
     from transformers.utils import logging as hf_logging
 
