@@ -410,3 +410,14 @@ def test_skipped_rows_grouped_by_reason_keeping_what_does_not_vary() -> None:
     ]
     md = Report(Results([], skipped=skipped)).to_markdown()
     assert "  - 2 × kind: kind must be 'claim' or 'action', not '…' \\(e.g. a.jsonl row 3\\)" in md
+
+
+def test_arc_labels_at_the_same_spot_are_moved_apart() -> None:
+    from contradict.report.timeline import LABEL_STEP_PX, LABEL_WIDTH_PX, _label_y
+
+    placed: list[tuple[float, float]] = []
+    ys = [_label_y(placed, 300.0 + i, 40.0) for i in range(5)]
+    assert len(set(ys)) == 5
+    for i, (xa, ya) in enumerate(placed):
+        for xb, yb in placed[i + 1 :]:
+            assert abs(xa - xb) >= LABEL_WIDTH_PX or abs(ya - yb) >= LABEL_STEP_PX

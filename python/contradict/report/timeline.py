@@ -25,6 +25,9 @@ LEFT, RIGHT = 24, 24
 BUCKET_PX = 3
 #: Pairs closer than this on the axis (same day) are drawn as a loop, not a flat arc.
 LOOP_BELOW_PX = 8.0
+#: Room an arc label ("#12") needs across and up before another label may sit there.
+LABEL_WIDTH_PX = 26.0
+LABEL_STEP_PX = 12.0
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,7 @@ def render(speaker: str, statements: Sequence[Statement], pairs: Sequence[Pair])
         nest[pair.rank] = seen.get(key, 0)
         seen[key] = nest[pair.rank] + 1
     # Arcs first, so statement markers sit on top of them.
+    placed: list[tuple[float, float]] = []
     for pair in sorted(pairs, key=lambda p: p.item.score):
         item = pair.item
         x1, x2 = x(item.earlier.day), x(item.later.day)
@@ -121,7 +125,8 @@ def render(speaker: str, statements: Sequence[Statement], pairs: Sequence[Pair])
             f"<title>{escape(tip)}</title>"
             f'<path d="{_arc_path(x1, x2, rise)}" '
             f'stroke="{colour}" stroke-width="{1.5 + 2.5 * item.score:.1f}" fill="none"/>'
-            f'<text class="arc-label" x="{mid:.1f}" y="{AXIS_Y - rise - 4:.1f}">#{pair.rank}</text></a>'
+            f'<text class="arc-label" x="{mid:.1f}" y="{_label_y(placed, mid, AXIS_Y - rise - 4):.1f}">'
+            f"#{pair.rank}</text></a>"
         )
     # Statements outside any finding share one marker per few pixels, so a
     # speaker with thousands of statements still gives a small page.
@@ -136,6 +141,19 @@ def render(speaker: str, statements: Sequence[Statement], pairs: Sequence[Pair])
             out.append(_marker(x(stmt.day), [stmt], radius, "stmt hit"))
     out.append("</svg>")
     return Markup("".join(out))
+
+
+def _label_y(placed: list[tuple[float, float]], x: float, y: float) -> float:
+    """Move a label up, then down, until it clears the labels already placed."""
+    candidates = [y] + [y + sign * LABEL_STEP_PX * step for step in range(1, 8) for sign in (-1, 1)]
+    for candidate in candidates:
+        if 12 <= candidate <= AXIS_Y - 6 and all(
+            abs(x - px) >= LABEL_WIDTH_PX or abs(candidate - py) >= LABEL_STEP_PX for px, py in placed
+        ):
+            y = candidate
+            break
+    placed.append((x, y))
+    return y
 
 
 def _arc_path(x1: float, x2: float, rise: float) -> str:
