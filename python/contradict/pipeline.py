@@ -19,7 +19,7 @@ import numpy as np
 
 from .candidates import EXACT_MAX, candidate_pairs, group_by_speaker
 from .corpus import Corpus, CorpusInput, OnError, load_corpus
-from .cues import explain, extract_cues, flag_names
+from .cues import Explainer, extract_cues, flag_names
 from .results import Contradiction, Results, Stats
 from .scoring import PairTable, default_weights
 from .speakers import AliasSpec
@@ -214,11 +214,8 @@ def _run(corpus: Corpus, embeddings: np.ndarray, options: Options, seconds: dict
     clock = time.perf_counter()
     keep = np.flatnonzero(final >= options.min_score)
     keep = keep[np.argsort(-final[keep], kind="stable")]
-    found = [
-        _record(statements, cues, int(cands.left[p]), int(cands.right[p]), float(final[p]),
-                float(fast[p]), float(judge_scores[p]), int(flags[p]), embeddings)
-        for p in keep
-    ]
+    found = _records(statements, cues, cands.left[keep], cands.right[keep], final[keep], fast[keep],
+                     judge_scores[keep], flags[keep], embeddings)
     seconds["results"] = time.perf_counter() - clock
     stats = Stats(
         rows_read=corpus.rows_read,
@@ -234,22 +231,32 @@ def _run(corpus: Corpus, embeddings: np.ndarray, options: Options, seconds: dict
     return Results(found, skipped=list(corpus.skipped), stats=stats, settings=settings, statements=statements)
 
 
-def _record(statements, cues, i: int, j: int, score: float, fast: float, judged: float,
-            flags: int, embeddings: np.ndarray) -> Contradiction:
-    a, b = statements[i], statements[j]
-    earlier, later = (a, b) if (a.day, a.row) <= (b.day, b.row) else (b, a)
-    first, second = (i, j) if earlier is a else (j, i)
-    return Contradiction(
-        speaker=a.speaker,
-        earlier=earlier,
-        later=later,
-        score=min(max(score, 0.0), 1.0),
-        fast_score=fast,
-        judge_score=None if np.isnan(judged) else judged,
-        similarity=float(embeddings[i] @ embeddings[j]),
-        cues=flag_names(flags),
-        details=explain(cues, [s.text for s in (earlier, later)], first, second),
-    )
+def _records(statements, cues, left: np.ndarray, right: np.ndarray, final: np.ndarray, fast: np.ndarray,
+             judged: np.ndarray, flags: np.ndarray, embeddings: np.ndarray) -> list[Contradiction]:
+    """Result records of the kept pairs; per-pair numbers are computed for all pairs at once."""
+    similarity = np.einsum("nd,nd->n", embeddings[left], embeddings[right]) if len(left) else np.zeros(0)
+    explain = Explainer(cues)
+    names = {int(f): flag_names(int(f)) for f in np.unique(flags)}
+    out = []
+    for i, j, score, quick, judge, flag, sim in zip(
+        left.tolist(), right.tolist(), np.clip(final, 0.0, 1.0).tolist(), fast.tolist(),
+        judged.tolist(), flags.tolist(), similarity.tolist(),
+    ):
+        a, b = statements[i], statements[j]
+        earlier, later = (a, b) if (a.day, a.row) <= (b.day, b.row) else (b, a)
+        first, second = (i, j) if earlier is a else (j, i)
+        out.append(Contradiction(
+            speaker=a.speaker,
+            earlier=earlier,
+            later=later,
+            score=score,
+            fast_score=quick,
+            judge_score=None if judge != judge else judge,
+            similarity=sim,
+            cues=names[flag],
+            details=explain((earlier.text, later.text), first, second),
+        ))
+    return out
 
 
 def _settings(options: Options) -> dict[str, Any]:
