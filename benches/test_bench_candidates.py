@@ -1,11 +1,19 @@
-"""Candidates: HNSW against exact search for one large speaker, and its recall@k.
+"""Candidates: the approximate index against exact search for one large speaker, and its recall@k.
 
 recall@k = share of each statement's true k nearest same-speaker neighbours
-(exact ``IndexFlatIP``) that HNSW also returns. Sizes above
-``candidates.EXACT_MAX`` use HNSW in the pipeline.
+(exact ``IndexFlatIP``) that the approximate index also returns. Sizes above
+``candidates.EXACT_MAX`` use it in the pipeline (``candidates._build_index``).
+
+Synthetic speakers are topic-clustered unit vectors. Set
+``CONTRADICT_BENCH_REAL`` to an embedding cache folder (``$CONTRADICT_CACHE/embeddings``,
+filled for example by ``python scripts/fit_fast_weights.py``) to add a speaker made of
+every real embedding cached there.
 """
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,13 +23,27 @@ from conftest import FULL, median_seconds, note, smoke
 from contradict import candidates
 
 K = 10
-SIZES = [3_000] if smoke() else [30_000, 60_000] if FULL else [30_000]
+SIZES: list[int | str] = [3_000] if smoke() else [30_000, 60_000] if FULL else [30_000]
+REAL = os.environ.get("CONTRADICT_BENCH_REAL")
+if REAL and not smoke():
+    SIZES.append("real")
 _EXACT: dict[int, np.ndarray] = {}
 
 
-@pytest.fixture(scope="module", params=SIZES, ids=lambda n: f"{n // 1000}k")
+def real_embeddings(folder: str) -> np.ndarray:
+    """Every vector in the cache shards under ``folder``, unit length, in file-name order."""
+    shards = sorted(Path(folder).expanduser().rglob("*.npz"))
+    if not shards:
+        raise FileNotFoundError(f"CONTRADICT_BENCH_REAL={folder}: no .npz shards found")
+    vectors = np.concatenate([np.load(path)["vectors"] for path in shards]).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+@pytest.fixture(scope="module", params=SIZES, ids=lambda n: n if isinstance(n, str) else f"{n // 1000}k")
 def speaker(request) -> np.ndarray:
-    # Loosely clustered (noise 1.5 around topic centres): harder for HNSW than tight topics.
+    if request.param == "real":
+        return real_embeddings(REAL)
+    # Loosely clustered (noise 1.5 around topic centres): harder for approximate search than tight topics.
     return synth.embeddings(request.param, seed=3, clusters=max(10, request.param // 200), spread=1.5)
 
 
@@ -35,7 +57,7 @@ def test_exact_search(benchmark, speaker) -> None:
         note(f"candidates exact, {len(speaker):,} statements: {seconds:.2f} s")
 
 
-def test_hnsw_search_and_recall(benchmark, speaker) -> None:
+def test_approximate_search_and_recall(benchmark, speaker) -> None:
     benchmark.group = f"one speaker, {len(speaker):,} statements"
     found = benchmark.pedantic(candidates.speaker_neighbours, args=(speaker, K),
                                kwargs={"exact_max": 0}, rounds=1)
@@ -47,6 +69,7 @@ def test_hnsw_search_and_recall(benchmark, speaker) -> None:
     benchmark.extra_info["recall_at_k"] = recall
     seconds = median_seconds(benchmark)
     timing = f", {seconds:.2f} s" if seconds is not None else ""
-    note(f"candidates HNSW (M={candidates.HNSW_M}, efSearch={candidates.HNSW_EF_SEARCH}), "
+    note(f"candidates IVF-PQ fast scan + refine (list {candidates.IVF_LIST_SIZE}, nprobe {candidates.IVF_NPROBE}, "
+         f"refine x{candidates.REFINE_FACTOR}), "
          f"{len(speaker):,} statements: recall@{K} = {recall:.3f}{timing}")
     assert recall > 0.8

@@ -45,7 +45,7 @@ def test_small_speakers_get_every_pair() -> None:
     assert sorted(zip(cands.left.tolist(), cands.right.tolist())) == [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]
 
 
-def test_hnsw_above_the_exact_size_keeps_high_recall() -> None:
+def test_approximate_index_above_the_exact_size_keeps_high_recall() -> None:
     rng = np.random.default_rng(3)
     emb = unit(rng, 3000, 48)
     groups = group_by_speaker(["one"] * len(emb))
