@@ -41,7 +41,9 @@ def run_size(n: int, rounds: int, judge: bool) -> dict:
 @pytest.mark.parametrize("n", SIZES, ids=lambda n: f"{n // 1000}k")
 def test_end_to_end_from_embeddings(benchmark, n: int) -> None:
     rounds = 1 if n >= 1_000_000 or smoke() else 3
-    judge = FULL  # the judge's cost is its budget, not the corpus size: full mode only
+    # The judge's cost is its budget, not the corpus size: full mode only, and
+    # CONTRADICT_BENCH_JUDGE=0 leaves it out there too (the judge-off scaling alone).
+    judge = FULL and os.environ.get("CONTRADICT_BENCH_JUDGE") != "0"
     benchmark.group = "end to end from embeddings"
     out = benchmark.pedantic(run_size, args=(n, rounds, judge), rounds=1)
     benchmark.extra_info.update(out)
