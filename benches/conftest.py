@@ -1,7 +1,7 @@
 """Benchmark fixtures and the closing summary of rates and ratios.
 
 Heavy sizes (the 1M-statement end-to-end run, the judge at every size,
-HNSW recall on 60k vectors) run only with ``CONTRADICT_BENCH_FULL=1``; the
+approximate-search recall on 60k vectors) run only with ``CONTRADICT_BENCH_FULL=1``; the
 default ``pytest benches`` stays within about ten minutes on two cores.
 """
 
