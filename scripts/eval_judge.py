@@ -5,7 +5,7 @@ Usage::
     python scripts/eval_judge.py                      # the shipped default judge
     python scripts/eval_judge.py --judge PATH_OR_NAME # any NLI CrossEncoder
     python scripts/eval_judge.py --check              # exit 1 if a target is missed
-    python scripts/eval_judge.py --combine min --threshold 0.3287   # the min rule
+    python scripts/eval_judge.py --combine mean --threshold 0.6037  # mean of both directions, uncalibrated
 
 For each held-out set it prints the number of pairs, the contradiction-vs-rest
 ROC AUC of the symmetric contradiction probability, and the macro-F1 (over
@@ -60,7 +60,7 @@ def main() -> None:
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--combine", choices=["mean", "min", "max"], default=None,
-                    help="override how the judge combines both directions")
+                    help="override how the judge combines both directions (drops the calibration)")
     ap.add_argument("--threshold", type=float, default=None, help="override the judge's threshold")
     ap.add_argument("--json", default=None, help="also write the figures to this JSON file")
     ap.add_argument("--check", action="store_true", help="exit with status 1 if a target is missed")
@@ -73,6 +73,7 @@ def main() -> None:
     judge = jm.load_judge(args.judge)
     if args.combine:
         judge.combine = args.combine
+        judge.calibration = None  # fitted for the shipped rule only
     if args.threshold is not None:
         judge.threshold = args.threshold
     split = judge_split.load_split(args.data)

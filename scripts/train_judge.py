@@ -165,6 +165,57 @@ def best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, float]:
     return best
 
 
+def fit_calibration(y: np.ndarray, p: np.ndarray) -> dict[str, float]:
+    """Logistic (Platt) calibration ``sigmoid(a * logit(p) + b)`` of combined scores ``p`` against labels ``y``."""
+    from sklearn.linear_model import LogisticRegression
+
+    q = np.clip(p.astype(np.float64), 1e-6, 1 - 1e-6)
+    x = np.log(q / (1 - q))[:, None]
+    fit = LogisticRegression(C=1e6, max_iter=1000).fit(x, y)
+    return {"a": round(float(fit.coef_[0, 0]), 6), "b": round(float(fit.intercept_[0]), 6)}
+
+
+def validate(jm, out_dir: Path, val: pd.DataFrame, meta: dict) -> dict:
+    """Score the validation pairs with the saved judge, fit its calibration and threshold, record the figures."""
+    from sklearn.metrics import roc_auc_score
+
+    meta = {**meta, "threshold": 0.5}
+    meta.pop("calibration", None)
+    (out_dir / "judge.json").write_text(json.dumps(meta, indent=2) + "\n")
+    judge = jm._load_default(out_dir)
+    raw = judge.predict(list(val["premise"]), list(val["hypothesis"]), batch_size=64)
+    y = (val["label"] == "contradiction").to_numpy()
+    calibration = fit_calibration(y, raw)
+    p = jm.calibrate(raw, (calibration["a"], calibration["b"]))
+    threshold, f1 = best_threshold(y, p)
+    per_source = {}
+    for name, group in val.groupby("source"):
+        yy = (group["label"] == "contradiction").to_numpy()
+        if 0 < yy.sum() < len(yy):
+            per_source[name] = round(float(roc_auc_score(yy, p[group.index])), 4)
+    meta.update(
+        threshold=round(threshold, 4),
+        calibration=calibration,
+        validation={
+            "pairs": int(len(val)),
+            "roc_auc": round(float(roc_auc_score(y, p)), 4),
+            "macro_f1_at_threshold": round(f1, 4),
+            "roc_auc_by_source": per_source,
+        },
+    )
+    return meta
+
+
+def recalibrate(jm, out_dir: Path, val: pd.DataFrame, combine: str) -> None:
+    """Re-fit combine rule, calibration and threshold of trained weights in ``out_dir``; training record kept."""
+    old = json.loads((out_dir / "judge.json").read_text())
+    meta = validate(jm, out_dir, val, {**old, "combine": combine})
+    meta["training"] = {**old.get("training", {}), "recalibrated": "python scripts/train_judge.py " + " ".join(sys.argv[1:])}
+    meta["training"].setdefault("hyperparameters", {})["combine"] = combine
+    (out_dir / "judge.json").write_text(json.dumps(meta, indent=2) + "\n")
+    print(json.dumps({k: meta[k] for k in ("combine", "calibration", "threshold", "validation")}, indent=2))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=None, help="NLI data folder (default ../shared/data/nli)")
@@ -179,15 +230,16 @@ def main() -> None:
                     help="share of contradiction pairs shown hypothesis-first")
     ap.add_argument("--threads", type=int, default=2, help="torch threads (threads wait passively, see above)")
     ap.add_argument("--bf16", action="store_true", help="bfloat16 autocast (faster on CPUs with AMX; untested for quality)")
-    ap.add_argument("--combine", default="mean", choices=["min", "mean", "max"],
-                    help="how the judge combines both directions (the pipeline's min_score assumes mean)")
+    ap.add_argument("--combine", default="min", choices=["min", "mean", "max"],
+                    help="how the judge combines both directions (a calibration fitted on validation follows)")
+    ap.add_argument("--recalibrate", action="store_true",
+                    help="keep the weights in --out; only re-fit combine rule, calibration and threshold on validation")
     ap.add_argument("--max-minutes", type=float, default=55.0, help="safety stop: save what is trained after this long")
     ap.add_argument("--seed", type=int, default=13)
     args = ap.parse_args()
 
     import torch
     from peft import LoraConfig, get_peft_model
-    from sklearn.metrics import roc_auc_score
     from transformers import get_linear_schedule_with_warmup
 
     torch.set_num_threads(args.threads)
@@ -196,6 +248,10 @@ def main() -> None:
     folder = judge_split.data_dir(args.data)
     split = judge_split.load_split(folder)
     t0 = time.time()
+
+    if args.recalibrate:
+        recalibrate(jm, Path(args.out), build_validation(folder, split, args.seed), args.combine)
+        return
 
     full, _ = build_mix(folder, split, args.seed, 1.0)
     scale = min(1.0, args.examples / len(full)) if args.examples else 1.0
@@ -274,31 +330,13 @@ def main() -> None:
         shutil.copyfile(Path(tmp) / "adapter_model.safetensors", out_dir / "adapter_model.safetensors")
 
     # Validation with the shipped loading path: merged weights, eval mode, both directions.
-    meta = {
+    meta = validate(jm, out_dir, val, {
         "name": "contradict-judge-minilm-l6-lora",
         "labels": list(judge_split.LABELS),
         "max_length": args.max_length,
         "combine": args.combine,
-        "threshold": 0.5,
-    }
-    (out_dir / "judge.json").write_text(json.dumps(meta, indent=2) + "\n")
-    judge = jm._load_default(out_dir)
-    p = judge.predict(list(val["premise"]), list(val["hypothesis"]), batch_size=64)
-    y = (val["label"] == "contradiction").to_numpy()
-    threshold, f1 = best_threshold(y, p)
-    per_source = {}
-    for name, group in val.groupby("source"):
-        yy = (group["label"] == "contradiction").to_numpy()
-        if 0 < yy.sum() < len(yy):
-            per_source[name] = round(float(roc_auc_score(yy, p[group.index])), 4)
+    })
     meta.update(
-        threshold=round(threshold, 4),
-        validation={
-            "pairs": int(len(val)),
-            "roc_auc": round(float(roc_auc_score(y, p)), 4),
-            "macro_f1_at_threshold": round(f1, 4),
-            "roc_auc_by_source": per_source,
-        },
         training={
             "command": "python scripts/train_judge.py " + " ".join(sys.argv[1:]),
             "pairs": int(len(mix)),

@@ -13,6 +13,7 @@ from contradict.judge import (
     DEFAULT_JUDGE_DIR,
     Judge,
     JudgeError,
+    calibrate,
     contradiction_label_index,
     load_judge,
     score_pairs,
@@ -309,8 +310,20 @@ def test_default_judge_combines_directions_by_its_rule(default_judge: Judge) -> 
     a, b = zip(*NEGATIONS["en"], *PARAPHRASES["fr"])
     forward = default_judge.directional_probabilities(a, b)
     backward = default_judge.directional_probabilities(b, a)
-    expected = {"min": np.minimum, "max": np.maximum, "mean": lambda x, y: (x + y) / 2}[default_judge.combine]
-    np.testing.assert_allclose(default_judge.predict(a, b), expected(forward, backward), atol=1e-5)
+    combine = {"min": np.minimum, "max": np.maximum, "mean": lambda x, y: (x + y) / 2}[default_judge.combine]
+    expected = combine(forward, backward)
+    if default_judge.calibration is not None:
+        slope, intercept = default_judge.calibration
+        expected = 1 / (1 + np.exp(-(slope * np.log(expected / (1 - expected)) + intercept)))
+    np.testing.assert_allclose(default_judge.predict(a, b), expected, atol=1e-5)
+
+
+def test_calibration_is_monotone_and_keeps_the_unit_range() -> None:
+    p = np.array([0.0, 1e-9, 0.1, 0.3, 0.5, 0.7, 0.99, 1.0])
+    out = calibrate(p, (0.9, 0.1))
+    assert np.all(np.diff(out) >= 0) and np.all((out >= 0) & (out <= 1))
+    np.testing.assert_allclose(calibrate(p, (1.0, 0.0))[2:7], p[2:7], atol=1e-9)
+    np.testing.assert_array_equal(calibrate(np.array([-0.2, 1.3]), None), [0.0, 1.0])
 
 
 def test_unknown_combine_rule_errors(default_judge: Judge) -> None:
