@@ -39,6 +39,17 @@ def test_exact_neighbours_match_brute_force() -> None:
     assert np.array_equal(np.sort(found, axis=1), np.sort(expected, axis=1))
 
 
+def test_pairs_are_exactly_the_union_of_each_statements_neighbours() -> None:
+    rng = np.random.default_rng(3)
+    emb = unit(rng, 600)
+    cands = candidate_pairs(emb, group_by_speaker(["x"] * 600), k=6)
+    sims = emb @ emb.T
+    np.fill_diagonal(sims, -np.inf)
+    nearest = np.argsort(-sims, axis=1)[:, :6]
+    expected = {(min(i, int(j)), max(i, int(j))) for i in range(600) for j in nearest[i]}
+    assert sorted(zip(cands.left.tolist(), cands.right.tolist())) == sorted(expected)
+
+
 def test_small_speakers_get_every_pair() -> None:
     emb = unit(np.random.default_rng(2), 4)
     cands = candidate_pairs(emb, group_by_speaker(["x"] * 4), k=10)
